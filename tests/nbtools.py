@@ -1,0 +1,38 @@
+"""Helpers for tests that read the notebooks (not the lesson: plumbing for the tests)."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+NOTEBOOKS = REPO / "notebooks"
+
+
+def notebook(prefix: str) -> Path:
+    """The notebook whose file name starts with ``prefix`` (e.g. "7.1-")."""
+    found = sorted(NOTEBOOKS.glob(f"{prefix}*.ipynb"))
+    assert len(found) == 1, f"expected one notebooks/{prefix}*.ipynb, found {found}"
+    return found[0]
+
+
+def cells(path: Path) -> list[dict]:
+    return json.loads(Path(path).read_text(encoding="utf-8"))["cells"]
+
+
+def settings_namespace(path: Path, scale: str, monkeypatch) -> dict:
+    """Execute the notebook's code cells tagged "settings" with DL7_SCALE=scale and return
+    the names they define (the constants the rest of the notebook uses)."""
+    monkeypatch.setenv("DL7_SCALE", scale)
+    monkeypatch.setenv("DL7_DATA", "synthetic")
+    monkeypatch.chdir(NOTEBOOKS)
+    tagged = [c for c in cells(path) if c["cell_type"] == "code" and "settings" in c["metadata"].get("tags", [])]
+    assert tagged, f"{path.name}: no code cell tagged 'settings'"
+    namespace: dict = {"__name__": "__settings__"}
+    for c in tagged:
+        source = "".join(c["source"])
+        source = "\n".join(line for line in source.splitlines() if not line.lstrip().startswith(("%", "!")))
+        exec(compile(source, f"{path.name}:settings", "exec"), namespace)
+    assert os.environ["DL7_SCALE"] == scale
+    return namespace

@@ -1,0 +1,62 @@
+"""Training-history plot in the spirit of R's ``plot(history)``, and the best epoch."""
+
+from __future__ import annotations
+
+import math
+
+
+def _as_dict(history) -> dict[str, list[float]]:
+    h = getattr(history, "history", history)
+    if not isinstance(h, dict) or not h:
+        raise TypeError("plot_history expects a keras History or a non-empty dict of metric lists, "
+                        f"got {type(history).__name__}")
+    return {k: [float(v) for v in vals] for k, vals in h.items()}
+
+
+def plot_history(history, title: str | None = None, figsize=(10, 3.6)):
+    """Loss and the metric (if any), training vs validation, one panel each, in one figure.
+
+    ``history``: what ``model.fit`` returned, or a dict like ``{"loss": [...], "val_loss": [...]}``.
+    Returns the matplotlib Figure.
+    """
+    import matplotlib.pyplot as plt
+
+    h = _as_dict(history)
+    names = [k for k in h if not k.startswith("val_")]
+    names = sorted(names, key=lambda k: (k != "loss", k))
+    fig, axes = plt.subplots(1, len(names), figsize=figsize, squeeze=False)
+    for ax, name in zip(axes[0], names):
+        epochs = range(1, len(h[name]) + 1)
+        ax.plot(epochs, h[name], "o-", ms=3, label="обучение")
+        if f"val_{name}" in h:
+            ax.plot(range(1, len(h[f"val_{name}"]) + 1), h[f"val_{name}"], "s--", ms=3, label="проверка")
+        ax.set_xlabel("эпоха")
+        ax.set_ylabel(name)
+        ax.set_title(name)
+        ax.grid(alpha=0.3)
+        ax.legend()
+        if len(h[name]) <= 20:
+            ax.set_xticks(list(epochs))
+    if title:
+        fig.suptitle(title)
+    fig.tight_layout()
+    return fig
+
+
+def best_epoch(history, key: str) -> tuple[float, int]:
+    """Best value of ``key`` (max for accuracies, min for losses and errors) and its epoch (from 1)."""
+    h = _as_dict(history)
+    if key not in h:
+        raise KeyError(f"{key!r} is not in the history; it has {sorted(h)}")
+    values = h[key]
+    lower_is_better = any(s in key for s in ("loss", "mae", "mse", "error"))
+    pick = min if lower_is_better else max
+    best = pick(v for v in values if not math.isnan(v))
+    return best, values.index(best) + 1
+
+
+def print_best(history, key: str, label: str = "") -> tuple[float, int]:
+    """One line: the best value of ``key`` and its epoch."""
+    value, epoch = best_epoch(history, key)
+    print(f"{label + ': ' if label else ''}лучшее {key} = {value:.4f} на эпохе {epoch}")
+    return value, epoch
