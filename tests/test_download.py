@@ -1,0 +1,166 @@
+"""Downloads: verification, caching, .part files, clear errors; safe one-time extraction."""
+
+import hashlib
+import tarfile
+import zipfile
+
+import pytest
+
+from tests.realformat import add_bytes, build_aclimdb_tar
+from utils.download import DataError, DownloadUnavailable, Remote, extract, fetch
+
+PAYLOAD = b"0123456789" * 5000
+
+
+def _remote(**kw):
+    base = dict(filename="blob.bin", url="https://example.invalid/blob.bin",
+                sha256=hashlib.sha256(PAYLOAD).hexdigest(), size=len(PAYLOAD))
+    base.update(kw)
+    return Remote(**base)
+
+
+def _leftovers(folder):
+    return sorted(p.name for p in folder.iterdir()) if folder.exists() else []
+
+
+def test_fetch_verifies_caches_and_never_fetches_again(file_server, tmp_path, monkeypatch):
+    (file_server.root / "blob.bin").write_bytes(PAYLOAD)
+    monkeypatch.setenv("DL7_MIRROR", file_server.url)
+    cache = tmp_path / "cache"
+    path = fetch(_remote(), cache, quiet=True)
+    assert path.read_bytes() == PAYLOAD
+    assert file_server.requests == ["/blob.bin"]
+    assert fetch(_remote(), cache, quiet=True) == path
+    assert file_server.requests == ["/blob.bin"], "a verified file must not be fetched again"
+    assert not list(cache.glob("*.part"))
+
+
+def test_file_url_mirror_works(tmp_path, monkeypatch):
+    src = tmp_path / "mirror"
+    src.mkdir()
+    (src / "blob.bin").write_bytes(PAYLOAD)
+    monkeypatch.setenv("DL7_MIRROR", src.as_uri())
+    assert fetch(_remote(), tmp_path / "cache", quiet=True).read_bytes() == PAYLOAD
+
+
+def test_md5_verification(file_server, tmp_path, monkeypatch):
+    (file_server.root / "blob.bin").write_bytes(PAYLOAD)
+    monkeypatch.setenv("DL7_MIRROR", file_server.url)
+    good = _remote(sha256=None, size=None, md5=hashlib.md5(PAYLOAD).hexdigest())
+    assert fetch(good, tmp_path / "a", quiet=True).is_file()
+    bad = _remote(sha256=None, size=None, md5="0" * 32)
+    with pytest.raises(DataError, match="md5"):
+        fetch(bad, tmp_path / "b", quiet=True)
+
+
+def test_checksum_mismatch_is_clear_and_leaves_nothing(file_server, tmp_path, monkeypatch):
+    (file_server.root / "blob.bin").write_bytes(PAYLOAD)
+    monkeypatch.setenv("DL7_MIRROR", file_server.url)
+    cache = tmp_path / "cache"
+    with pytest.raises(DataError) as err:
+        fetch(_remote(sha256="f" * 64), cache, quiet=True)
+    msg = str(err.value)
+    assert "sha256" in msg and "blob.bin" in msg and "https://example.invalid/blob.bin" in msg
+    assert _leftovers(cache) == []
+
+
+def test_truncated_download_is_rejected_and_removed(file_server, tmp_path, monkeypatch):
+    (file_server.root / "blob.bin").write_bytes(PAYLOAD[:1000])  # the server sends a cut copy
+    monkeypatch.setenv("DL7_MIRROR", file_server.url)
+    cache = tmp_path / "cache"
+    with pytest.raises(DataError, match="size is 1,000 bytes, expected 50,000"):
+        fetch(_remote(), cache, quiet=True)
+    assert _leftovers(cache) == []
+
+
+def test_no_network_names_url_folder_and_file(closed_port_url, tmp_path, monkeypatch):
+    monkeypatch.setenv("DL7_MIRROR", closed_port_url)
+    cache = tmp_path / "cache"
+    with pytest.raises(DownloadUnavailable) as err:
+        fetch(_remote(), cache, quiet=True, timeout=5)
+    msg = str(err.value)
+    assert "https://example.invalid/blob.bin" in msg  # where to fetch it by hand
+    assert str(cache / "blob.bin") in msg  # exactly where to put it
+    assert "DL7_DATA=synthetic" in msg
+    assert _leftovers(cache) == []
+
+
+def test_without_mirror_the_official_url_is_tried_and_network_is_off_in_tests(tmp_path):
+    with pytest.raises(DownloadUnavailable, match="example.invalid"):
+        fetch(_remote(), tmp_path / "cache", quiet=True, timeout=5)
+
+
+def test_hand_placed_copy_is_used_without_download(tmp_path, monkeypatch, closed_port_url):
+    monkeypatch.setenv("DL7_MIRROR", closed_port_url)
+    cache = tmp_path / "cache"
+    cache.mkdir()
+    (cache / "blob.bin").write_bytes(PAYLOAD)
+    assert fetch(_remote(), cache, quiet=True).read_bytes() == PAYLOAD
+    assert (cache / ".blob.bin.verified").is_file()
+
+
+def test_bad_hand_placed_copy_is_a_clear_error(tmp_path):
+    cache = tmp_path / "cache"
+    cache.mkdir()
+    (cache / "blob.bin").write_bytes(b"not it")
+    with pytest.raises(DataError) as err:
+        fetch(_remote(), cache, quiet=True)
+    assert str(cache / "blob.bin") in str(err.value) and "Удалите" in str(err.value)
+
+
+def test_extract_once_and_atomically(tmp_path, monkeypatch):
+    archive = build_aclimdb_tar(tmp_path / "aclImdb_v1.tar.gz")
+    out = extract(archive, tmp_path / "cache", "aclImdb")
+    assert (out / "train" / "pos" / "0_9.txt").read_text(encoding="utf-8") == "A wonderful film!"
+    monkeypatch.setattr(tarfile, "open", lambda *a, **k: pytest.fail("extracted twice"))
+    assert extract(archive, tmp_path / "cache", "aclImdb") == out
+    assert _leftovers(tmp_path / "cache") == ["aclImdb"]
+
+
+def test_tar_member_outside_target_is_refused(tmp_path):
+    archive = build_aclimdb_tar(tmp_path / "evil.tar.gz", extra=[("../../escaped.txt", b"x")])
+    cache = tmp_path / "cache"
+    with pytest.raises(DataError, match="небезопасен"):
+        extract(archive, cache, "aclImdb")
+    assert not (tmp_path / "escaped.txt").exists() and not (cache.parent.parent / "escaped.txt").exists()
+    assert _leftovers(cache) == []
+
+
+def test_tar_symlink_outside_target_is_refused(tmp_path):
+    archive = tmp_path / "link.tar.gz"
+    with tarfile.open(archive, "w:gz") as tar:
+        add_bytes(tar, "aclImdb/README", b"x")
+        add_bytes(tar, "aclImdb/passwd", b"", kind=tarfile.SYMTYPE, linkname="/etc/passwd")
+    with pytest.raises(DataError, match="небезопасен"):
+        extract(archive, tmp_path / "cache", "aclImdb")
+    assert _leftovers(tmp_path / "cache") == []
+
+
+def test_zip_member_outside_target_is_refused(tmp_path):
+    archive = tmp_path / "evil.zip"
+    with zipfile.ZipFile(archive, "w") as zf:
+        zf.writestr("data.csv", "a,b\n")
+        zf.writestr("../outside.csv", "x")
+    with pytest.raises(DataError, match="outside.csv"):
+        extract(archive, tmp_path / "cache", "data.csv")
+    assert _leftovers(tmp_path / "cache") == []
+    assert not (tmp_path / "outside.csv").exists()
+
+
+def test_truncated_archive_is_a_clear_error_and_leaves_nothing(tmp_path):
+    full = build_aclimdb_tar(tmp_path / "full.tar.gz").read_bytes()
+    archive = tmp_path / "aclImdb_v1.tar.gz"
+    archive.write_bytes(full[: len(full) // 2])
+    with pytest.raises(DataError) as err:
+        extract(archive, tmp_path / "cache", "aclImdb")
+    assert "повреждён" in str(err.value) and str(archive) in str(err.value)
+    assert _leftovers(tmp_path / "cache") == []
+
+
+def test_archive_without_expected_member(tmp_path):
+    archive = tmp_path / "other.zip"
+    with zipfile.ZipFile(archive, "w") as zf:
+        zf.writestr("something.csv", "a\n")
+    with pytest.raises(DataError, match="jena_climate_2009_2016.csv"):
+        extract(archive, tmp_path / "cache", "jena_climate_2009_2016.csv")
+    assert _leftovers(tmp_path / "cache") == []
