@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from utils import data
+from utils import data, download
 
 
 def _is_local(address) -> bool:
@@ -29,6 +29,7 @@ def _is_local(address) -> bool:
 @pytest.fixture(autouse=True)
 def no_network(monkeypatch):
     """Any connection to a non-loopback address fails at once: no test reaches the network."""
+    download.UNREACHABLE.clear()
     real_connect = socket.socket.connect
 
     def guarded(self, address):

@@ -7,6 +7,7 @@ import zipfile
 import pytest
 
 from tests.realformat import add_bytes, build_aclimdb_tar
+from utils import download
 from utils.download import DataError, DownloadUnavailable, Remote, extract, fetch
 
 PAYLOAD = b"0123456789" * 5000
@@ -83,6 +84,22 @@ def test_no_network_names_url_folder_and_file(closed_port_url, tmp_path, monkeyp
     assert str(cache / "blob.bin") in msg  # exactly where to put it
     assert "DL7_DATA=synthetic" in msg
     assert _leftovers(cache) == []
+
+
+def test_an_unreachable_host_is_not_tried_again(closed_port_url, tmp_path, monkeypatch):
+    monkeypatch.setenv("DL7_MIRROR", closed_port_url)
+    with pytest.raises(DownloadUnavailable):
+        fetch(_remote(), tmp_path / "cache", quiet=True, timeout=5)
+    monkeypatch.setattr("urllib.request.urlopen", lambda *a, **k: pytest.fail("tried again"))
+    with pytest.raises(DownloadUnavailable, match="уже был недоступен"):
+        fetch(_remote(filename="other.bin"), tmp_path / "cache", quiet=True)
+
+
+def test_http_error_names_the_status(file_server, tmp_path, monkeypatch):
+    monkeypatch.setenv("DL7_MIRROR", file_server.url)  # the server has no such file: 404
+    with pytest.raises(DownloadUnavailable, match="HTTP 404"):
+        fetch(_remote(), tmp_path / "cache", quiet=True)
+    assert not download.UNREACHABLE, "a 404 is not a network outage"
 
 
 def test_without_mirror_the_official_url_is_tried_and_network_is_off_in_tests(tmp_path):

@@ -14,6 +14,7 @@ import os
 import shutil
 import tarfile
 import urllib.error
+import urllib.parse
 import urllib.request
 import zipfile
 import zlib
@@ -24,6 +25,9 @@ from tqdm.auto import tqdm
 
 CHUNK = 1 << 20
 TIMEOUT_S = 20
+# Hosts that could not be reached in this process: not tried again (a classroom without
+# network would otherwise wait for a time-out at every data set).
+UNREACHABLE: set[str] = set()
 
 
 class DataError(RuntimeError):
@@ -118,6 +122,10 @@ def fetch(remote: Remote, folder: Path, *, timeout: float = TIMEOUT_S, quiet: bo
         )
     folder.mkdir(parents=True, exist_ok=True)
     url = source_url(remote)
+    host = urllib.parse.urlsplit(url).netloc
+    if host and host in UNREACHABLE:
+        raise DownloadUnavailable(f"Хост {host} уже был недоступен в этом сеансе; {url} не скачивается.\n"
+                                  + manual_help(remote, folder))
     part = target.with_name(target.name + ".part")
     try:
         request = urllib.request.Request(url, headers={"User-Agent": "dl7-course/1.0"})
@@ -131,6 +139,10 @@ def fetch(remote: Remote, folder: Path, *, timeout: float = TIMEOUT_S, quiet: bo
     except (urllib.error.URLError, OSError, ValueError) as exc:
         part.unlink(missing_ok=True)
         reason = getattr(exc, "reason", None) or exc
+        if isinstance(exc, urllib.error.HTTPError):
+            reason = f"HTTP {exc.code} {reason}"
+        if host and not isinstance(exc, urllib.error.HTTPError):
+            UNREACHABLE.add(host)
         raise DownloadUnavailable(f"Не удалось скачать {url}: {reason}\n" + manual_help(remote, folder)) from None
     except BaseException:
         part.unlink(missing_ok=True)
