@@ -37,7 +37,6 @@ def run(path: Path, out_dir: Path, timeout: int = 7200) -> float:
 
 
 def main(argv: list[str]) -> int:
-    os.environ.setdefault("MPLBACKEND", "Agg")
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
     s = get_settings()
     show_settings(s)

@@ -3,7 +3,7 @@
     python tools/store_outputs.py notebooks/7.1-*.ipynb
 
 Cells marked ``# NBVAL_CHECK_OUTPUT`` keep the outputs of this run (nbval compares them
-in CI); every other cell is stored without outputs.  Execution counts are cleared.
+in CI) and a stable execution count; every other cell is stored without outputs or count.
 Run it after editing a notebook, then commit the notebook.  (DESIGN.md section 5.)
 """
 
@@ -21,18 +21,23 @@ REPO = Path(__file__).resolve().parent.parent
 
 
 def apply_output_policy(nb) -> None:
+    """Checked cells keep their outputs and get their position among the code cells as the
+    execution count (nbval refuses a stored output without one); the rest are cleared."""
+    number = 0
     for cell in nb.cells:
         if cell.cell_type != "code":
             continue
-        cell.execution_count = None
+        number += 1
         cell.metadata.pop("execution", None)
         if "NBVAL_CHECK_OUTPUT" in cell.source:
+            cell.execution_count = number
             for out in cell.outputs:
                 if "execution_count" in out:
-                    out["execution_count"] = None
+                    out["execution_count"] = number
                 if "metadata" in out:
                     out["metadata"] = {}
         else:
+            cell.execution_count = None
             cell.outputs = []
 
 

@@ -21,7 +21,7 @@ import zlib
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
-from tqdm.auto import tqdm
+from tqdm import tqdm  # the text bar: works in a terminal and in Jupyter without ipywidgets
 
 CHUNK = 1 << 20
 TIMEOUT_S = 20

@@ -7,6 +7,7 @@ constants.  Nothing here knows about the lesson.
 from __future__ import annotations
 
 import os
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -89,7 +90,15 @@ def describe(settings: Settings | None = None) -> str:
 
 
 def show_settings(settings: Settings | None = None) -> Settings:
-    """Print the settings for a notebook's settings cell and return them."""
+    """Print the settings for a notebook's settings cell and return them.
+
+    If Keras is already imported, also list the devices it sees: this starts the
+    TensorFlow runtime here, so its one-time start-up messages land in this cell.
+    """
     s = settings or get_settings()
     print(describe(s))
+    keras = sys.modules.get("keras")
+    if keras is not None:
+        devices = keras.distribution.list_devices()
+        print(f"Keras {keras.__version__}, устройства: {', '.join(devices)}")
     return s
