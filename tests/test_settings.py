@@ -43,3 +43,8 @@ def test_show_settings_prints_all_three(monkeypatch, capsys, tmp_path):
     out = capsys.readouterr().out
     assert "DL7_SCALE    = quick" in out and "DL7_DATA     = synthetic" in out and str(tmp_path) in out
     assert s.data_dir == Path(tmp_path).resolve()
+
+
+def test_quoted_data_dir_from_windows_cmd(tmp_path):
+    s = get_settings({"DL7_DATA_DIR": f'"{tmp_path / "dl7 data"}"'})
+    assert s.data_dir == (tmp_path / "dl7 data").resolve()

@@ -64,7 +64,8 @@ def get_settings(environ=None) -> Settings:
     env = os.environ if environ is None else environ
     scale = _choice(env, "DL7_SCALE", SCALES, "full")
     data = _choice(env, "DL7_DATA", DATA_MODES, "auto")
-    raw_dir = (env.get("DL7_DATA_DIR") or "").strip()
+    # Windows cmd keeps the quotes of  set DL7_DATA_DIR="C:\dl7 data"  in the value: drop them
+    raw_dir = (env.get("DL7_DATA_DIR") or "").strip().strip('"').strip("'").strip()
     if raw_dir:
         data_dir = Path(os.path.expandvars(os.path.expanduser(raw_dir)))
         if data_dir.exists() and not data_dir.is_dir():
