@@ -24,6 +24,7 @@ class Context:
     models: tuple[str, ...] | None = None  # section 2: only these model keys (None: all; --quick: two)
     cache_dir: Path = REPO / "data" / "benchmarks"
     work_dir: Path | None = None  # scratch space (executed notebooks); a temporary folder if None
+    jena_pipeline: str = "fast"  # section 2, Jena "notebook" feed: "fast" (7.3's fast_generator) or "book"
     results: dict = field(default_factory=dict)
 
     def log(self, message: str) -> None:

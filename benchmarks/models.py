@@ -147,6 +147,9 @@ def _dataset(x, y, batch, shuffle: bool):
     return ds.batch(batch).prefetch(tf.data.AUTOTUNE)
 
 
+JENA_PIPELINE = {"notebook": "fast"}  # set from Context.jena_pipeline by section()
+
+
 def inputs(spec: Spec, variant: str, split: str, n_batches: int, jena_data=None, imdb=None) -> dict:
     """Keyword arguments for fit/evaluate: the input of ``variant`` for ``split`` ("train", "val")."""
     if spec.kind == "imdb":
@@ -155,9 +158,10 @@ def inputs(spec: Spec, variant: str, split: str, n_batches: int, jena_data=None,
         if variant == "notebook":  # model.fit(x, y, batch_size=..., validation_split=0.2) on NumPy arrays
             return dict(x=x, y=y, batch_size=spec.batch)
         return dict(x=_dataset(x, y, spec.batch, shuffle=split == "train"))
-    if variant == "notebook":  # the book's generator, fed to model.fit as is
+    if variant == "notebook":  # 7.3 feeds model.fit a Python generator: its fast_generator, or the book's one
         lo, hi, shuffle = (P.TRAIN_MIN, P.TRAIN_MAX, True) if split == "train" else (P.VAL_MIN, P.VAL_MAX, False)
-        gen = P.generator(jena_data, P.LOOKBACK, P.DELAY, lo, hi, shuffle=shuffle, batch_size=P.BATCH, step=P.STEP)
+        make = P.generator if JENA_PIPELINE["notebook"] == "book" else P.gather_generator
+        gen = make(jena_data, P.LOOKBACK, P.DELAY, lo, hi, shuffle=shuffle, batch_size=P.BATCH, step=P.STEP)
         if spec.reversed:  # the book's reverse_order_generator
             gen = ((samples[:, ::-1, :], targets) for samples, targets in gen)
         return dict(x=gen)
@@ -290,6 +294,7 @@ def _ratio(a: float, b: float) -> str:
 
 
 def section(ctx: Context, jena_data=None) -> Section:
+    JENA_PIPELINE["notebook"] = ctx.jena_pipeline
     keys = ctx.models or (QUICK_KEYS if ctx.quick else KEYS)
     specs = [s for s in SPECS if s.key in keys]
     if any(s.kind == "jena" for s in specs) and jena_data is None:
@@ -322,7 +327,10 @@ def section(ctx: Context, jena_data=None) -> Section:
         "(the 80% that `validation_split=0.2` trains on; validation = `evaluate` on the other 20%, or on the 10,000 "
         "validation samples of the GloVe model). Plain Keras: `tf.data.Dataset.from_tensor_slices` + shuffle + "
         "batch + prefetch on the same arrays.",
-        "Jena notebook pipeline: the book's Python generator (listing 6.33; training rows 0-200,000 shuffled, "
+        f"Jena notebook pipeline (--jena-pipeline {ctx.jena_pipeline}): "
+        + ("7.3's `fast_generator` (the book's generator contract, windows by one vectorized NumPy gather)"
+           if ctx.jena_pipeline == "fast" else "the book's Python generator (listing 6.33)")
+        + " (training rows 0-200,000 shuffled, "
         "validation 200,001-300,000 in order) passed to `model.fit`/`evaluate`. Plain Keras: the same windows "
         "precomputed into float32 arrays (vectorized gather), `tf.data.Dataset.from_tensor_slices` + batch + "
         "prefetch. 500 training steps and 769 validation steps per epoch.",

@@ -43,6 +43,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--models", default=None, metavar="KEY,...",
                         help="section 2: only these models (default: all 13; --quick: imdb_emb8,jena_dense); "
                              "keys: " + ", ".join(MODEL_KEYS))
+    parser.add_argument("--jena-pipeline", choices=("fast", "book"), default="fast",
+                        help="section 2: the Jena 'notebook' feed: 7.3's fast_generator (default, what the notebook "
+                             "uses) or the book's generator (the 'before' figures)")
     parser.add_argument("--out", type=Path, help="also write the Markdown report to this file")
     parser.add_argument("--cache-dir", type=Path, default=None,
                         help="where the synthetic GloVe file is written once (default <DL7_DATA_DIR>/benchmarks)")
@@ -79,7 +82,7 @@ def main(argv: list[str] | None = None) -> int:
     from .common import Context, header_line
 
     cache_dir = args.cache_dir or get_settings().data_dir / "benchmarks"
-    ctx = Context(quick=args.quick, steps=args.steps or (2 if args.quick else 30),
+    ctx = Context(jena_pipeline=args.jena_pipeline, quick=args.quick, steps=args.steps or (2 if args.quick else 30),
                   warmup=args.warmup or (1 if args.quick else 3), batches=args.batches, cache_dir=cache_dir,
                   work_dir=args.work_dir, models=args.models, repeats=args.repeats or (1 if args.quick else 3))
     started = time.perf_counter()
