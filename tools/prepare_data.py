@@ -70,11 +70,11 @@ UNSIZED_BYTES = {"imdb_word_index.json": 2 * MB}
 def extracted_paths(key: str, s: Settings, glove_dims=DEFAULT_GLOVE_DIMS) -> list[Path]:
     """What the loaders use instead of the archive (the archive is then not needed)."""
     if key == "aclimdb":
-        return [s.data_dir / "aclImdb" / "train"]
+        return [s.data_dir / data.ACLIMDB_DIR / "train"]
     if key == "glove":
-        return [s.data_dir / "glove.6B" / f"glove.6B.{d}d.txt" for d in glove_dims]
+        return [s.data_dir / data.GLOVE_DIR / f"glove.6B.{d}d.txt" for d in glove_dims]
     if key == "jena":
-        return [s.data_dir / "jena_climate" / data.JENA_CSV]
+        return [s.data_dir / data.JENA_DIR / data.JENA_CSV]
     return []
 
 
@@ -113,8 +113,8 @@ def dataset_bytes(key: str, s: Settings) -> int:
     """Bytes in the cache that belong to a data set: its archives and what was extracted from them."""
     ds = BY_KEY[key]
     total = sum(disk_usage(s.data_dir / f) for f in ds.files)
-    extra = {"aclimdb": s.data_dir / "aclImdb", "glove": s.data_dir / "glove.6B",
-             "jena": s.data_dir / "jena_climate"}.get(key)
+    extra = {"aclimdb": s.data_dir / data.ACLIMDB_DIR, "glove": s.data_dir / data.GLOVE_DIR,
+             "jena": s.data_dir / data.JENA_DIR}.get(key)
     return total + (disk_usage(extra) if extra else 0)
 
 
@@ -162,23 +162,12 @@ def prepare(key: str, s: Settings, glove_dims=DEFAULT_GLOVE_DIMS) -> str:
         return f"уже в кэше ({before})"
     had = {f: (s.data_dir / f).is_file() for f in ds.files}
     if key == "aclimdb":
-        (archive,) = _fetch_all(ds, s)
-        print(f"Распаковка {archive.name} (100 000 файлов, это займёт минуту-другую)...", flush=True)
-        download.extract(archive, s.data_dir, "aclImdb")
+        data.fetch_aclimdb(s)
     elif key == "glove":
-        (archive,) = _fetch_all(ds, s)
-        folder = s.data_dir / "glove.6B"
-        folder.mkdir(parents=True, exist_ok=True)
         for d in glove_dims:
-            name = f"glove.6B.{d}d.txt"
-            if not (folder / name).is_file():
-                print(f"Распаковка {name} из {archive.name}...", flush=True)
-                download.extract(archive, folder, name, members=[name])
+            data.fetch_glove(d, s)
     elif key == "jena":
-        (archive,) = _fetch_all(ds, s)
-        folder = s.data_dir / "jena_climate"
-        folder.mkdir(parents=True, exist_ok=True)
-        download.extract(archive, folder, data.JENA_CSV, members=[data.JENA_CSV])
+        data.fetch_jena(s)
     else:
         _fetch_all(ds, s)
     fetched = [f for f in ds.files if not had[f]]

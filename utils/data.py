@@ -40,6 +40,8 @@ REMOTES = {
     )
 }
 JENA_CSV = "jena_climate_2009_2016.csv"
+# where the real archives are extracted in the cache (a copy extracted by hand can be put there too)
+ACLIMDB_DIR, GLOVE_DIR, JENA_DIR = "aclImdb", "glove.6B", "jena_climate"
 GLOVE_DIMS = (50, 100, 200, 300)
 
 # Stand-in sizes per scale: reviews per split, Jena rows.  "full" is the real size.
@@ -273,12 +275,18 @@ def load_imdb_word_index(settings: Settings | None = None) -> dict[str, int]:
 
 # --- raw IMDB reviews --------------------------------------------------------------------
 
-def _real_aclimdb(s: Settings):
-    folder = s.data_dir / "aclImdb"
+def fetch_aclimdb(s: Settings) -> Path:
+    """The real ``aclImdb`` folder in the cache: downloaded, verified and extracted once."""
+    folder = s.data_dir / ACLIMDB_DIR
     if not (folder / "train").is_dir():  # not extracted (or not placed by hand) yet
         archive = fetch(REMOTES["aclImdb_v1.tar.gz"], s.data_dir)
-        print(f"Распаковка {archive.name} (один раз)...")
-        extract(archive, s.data_dir, "aclImdb")
+        print(f"Распаковка {archive.name} (один раз, 100 000 файлов)...", flush=True)
+        extract(archive, s.data_dir, ACLIMDB_DIR)
+    return folder
+
+
+def _real_aclimdb(s: Settings):
+    folder = fetch_aclimdb(s)
     return folder, folder, "реальные (aclImdb_v1)"
 
 
@@ -314,20 +322,26 @@ def load_aclimdb(split: str = "train", settings: Settings | None = None) -> tupl
 
 # --- GloVe ------------------------------------------------------------------------------
 
+def fetch_glove(dim: int, s: Settings) -> Path:
+    """The real ``glove.6B.<dim>d.txt`` in the cache: glove.6B.zip downloaded once, this file extracted once."""
+    name = f"glove.6B.{dim}d.txt"
+    folder = s.data_dir / GLOVE_DIR
+    if not (folder / name).is_file():
+        archive = fetch(REMOTES["glove.6B.zip"], s.data_dir)
+        folder.mkdir(parents=True, exist_ok=True)
+        print(f"Распаковка {name} из {archive.name} (один раз)...", flush=True)
+        extract(archive, folder, name, members=[name])
+    return folder / name
+
+
 def _real_glove(dim: int):
     def real(s: Settings):
-        name = f"glove.6B.{dim}d.txt"
-        folder = s.data_dir / "glove.6B"
-        if not (folder / name).is_file():
-            kumo = _kumo_root()
-            if dim == 50 and kumo is not None:
-                path, label = ensure_standin_glove(50, s)
-                return path, path, label
-            archive = fetch(REMOTES["glove.6B.zip"], s.data_dir)
-            folder.mkdir(parents=True, exist_ok=True)
-            print(f"Распаковка {name} из {archive.name} (один раз)...")
-            extract(archive, folder, name, members=[name])
-        return folder / name, folder / name, f"реальные (GloVe 6B {dim}d)"
+        cached = s.data_dir / GLOVE_DIR / f"glove.6B.{dim}d.txt"
+        if dim == 50 and not cached.is_file() and _kumo_root() is not None:  # the same real vectors, offline
+            path, label = ensure_standin_glove(50, s)
+            return path, path, label
+        path = fetch_glove(dim, s)
+        return path, path, f"реальные (GloVe 6B {dim}d)"
     return real
 
 
@@ -346,13 +360,19 @@ def glove_path(dim: int = 100, settings: Settings | None = None) -> Path:
 
 # --- Jena climate --------------------------------------------------------------------------
 
-def _real_jena(s: Settings):
-    folder = s.data_dir / "jena_climate"
+def fetch_jena(s: Settings) -> Path:
+    """The real Jena CSV in the cache: the zip downloaded, verified and extracted once."""
+    folder = s.data_dir / JENA_DIR
     if not (folder / JENA_CSV).is_file():
         archive = fetch(REMOTES["jena_climate_2009_2016.csv.zip"], s.data_dir)
         folder.mkdir(parents=True, exist_ok=True)
         extract(archive, folder, JENA_CSV, members=[JENA_CSV])
-    return folder / JENA_CSV, folder / JENA_CSV, "реальные (jena_climate_2009_2016)"
+    return folder / JENA_CSV
+
+
+def _real_jena(s: Settings):
+    path = fetch_jena(s)
+    return path, path, "реальные (jena_climate_2009_2016)"
 
 
 def jena_csv_path(settings: Settings | None = None) -> Path:
