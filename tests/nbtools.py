@@ -21,6 +21,11 @@ def cells(path: Path) -> list[dict]:
     return json.loads(Path(path).read_text(encoding="utf-8"))["cells"]
 
 
+def text_of(path: Path, cell_type: str | None = None) -> str:
+    """The sources of the notebook's cells of ``cell_type`` ("code", "markdown"; None: all), joined."""
+    return "\n".join("".join(c["source"]) for c in cells(path) if cell_type in (None, c["cell_type"]))
+
+
 def settings_namespace(path: Path, scale: str, monkeypatch) -> dict:
     """Execute the notebook's code cells tagged "settings" with DL7_SCALE=scale and return
     the names they define (the constants the rest of the notebook uses)."""

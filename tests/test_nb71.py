@@ -1,7 +1,7 @@
 """Notebook 7.1 (text vectorization, embeddings, GloVe): settings, ported listings, checked outputs."""
 
 import pytest
-from nbtools import cells, notebook, settings_namespace
+from nbtools import cells, notebook, settings_namespace, text_of
 
 NB = notebook("7.1-")
 
@@ -17,11 +17,11 @@ LECTURE = {
 
 
 def code_text() -> str:
-    return "\n".join("".join(c["source"]) for c in cells(NB) if c["cell_type"] == "code")
+    return text_of(NB, "code")
 
 
 def markdown_text() -> str:
-    return "\n".join("".join(c["source"]) for c in cells(NB) if c["cell_type"] == "markdown")
+    return text_of(NB, "markdown")
 
 
 def test_full_mode_uses_the_lecture_values(monkeypatch):

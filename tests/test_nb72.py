@@ -1,13 +1,13 @@
 """Notebook 7.2 (recurrent neural networks): settings, ported listings, checked outputs."""
 
 import pytest
-from nbtools import cells, notebook, settings_namespace
+from nbtools import cells, notebook, settings_namespace, text_of
 
 NB = notebook("7.2-")
 
 
 def code_text() -> str:
-    return "\n".join("".join(c["source"]) for c in cells(NB) if c["cell_type"] == "code")
+    return text_of(NB, "code")
 
 
 def test_full_mode_uses_the_lecture_values(monkeypatch):

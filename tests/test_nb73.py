@@ -6,7 +6,7 @@ No training and no network: the settings cell is executed, the rest is read as t
 import re
 
 import pytest
-from nbtools import cells, notebook, settings_namespace
+from nbtools import cells, notebook, settings_namespace, text_of
 
 NB = notebook("7.3-")
 JENA_STANDIN_ROWS = 60000  # rows of the quick stand-in (utils.data.STANDIN_SIZES)
@@ -29,7 +29,7 @@ BOOK = {  # full mode = the book (DESIGN.md section 7) and the lecture
 
 
 def source() -> str:
-    return "\n".join("".join(c["source"]) for c in cells(NB))
+    return text_of(NB)
 
 
 def code_cells() -> list[str]:
