@@ -181,3 +181,20 @@ def test_archive_without_expected_member(tmp_path):
     with pytest.raises(DataError, match="jena_climate_2009_2016.csv"):
         extract(archive, tmp_path / "cache", "jena_climate_2009_2016.csv")
     assert _leftovers(tmp_path / "cache") == []
+
+
+def test_extraction_is_safe_without_tarfile_filters(tmp_path, monkeypatch):
+    """Pythons before 3.10.12 / 3.11.4 have no tarfile filters: our own member check still refuses."""
+    monkeypatch.delattr(tarfile, "data_filter", raising=False)
+    good = build_aclimdb_tar(tmp_path / "good.tar.gz")
+    assert (extract(good, tmp_path / "ok", "aclImdb") / "README").is_file()
+    evil = build_aclimdb_tar(tmp_path / "evil.tar.gz", extra=[("aclImdb/../../escaped.txt", b"x")])
+    with pytest.raises(DataError, match="небезопасен"):
+        extract(evil, tmp_path / "cache", "aclImdb")
+    assert not (tmp_path / "escaped.txt").exists() and _leftovers(tmp_path / "cache") == []
+    link = tmp_path / "link.tar.gz"
+    with tarfile.open(link, "w:gz") as tar:
+        add_bytes(tar, "aclImdb/README", b"x")
+        add_bytes(tar, "aclImdb/up", b"", kind=tarfile.SYMTYPE, linkname="../../outside")
+    with pytest.raises(DataError, match="ссылка"):
+        extract(link, tmp_path / "cache2", "aclImdb")

@@ -168,6 +168,18 @@ def _check_zip_member(name: str, archive: Path) -> None:
         )
 
 
+def _check_tar_member(member: tarfile.TarInfo, archive: Path) -> None:
+    """Our own check, also on Pythons whose tarfile has no extraction filters: paths and links stay inside."""
+    _check_zip_member(member.name, archive)
+    if member.issym() or member.islnk():
+        link = PurePosixPath(member.linkname)
+        if link.is_absolute() or ".." in link.parts:
+            raise DataError(f"Архив {archive} небезопасен: ссылка {member.name!r} -> {member.linkname!r} ведёт "
+                            "за пределы папки распаковки. Распаковка отменена; удалите архив.")
+    elif not (member.isfile() or member.isdir()):
+        raise DataError(f"Архив {archive} небезопасен: {member.name!r} — не файл и не папка. Распаковка отменена.")
+
+
 def extract(archive: Path, folder: Path, expect: str, members: list[str] | None = None) -> Path:
     """Extract ``archive`` (.tar.gz or .zip) into ``folder`` once; return ``folder/expect``.
 
@@ -185,8 +197,13 @@ def extract(archive: Path, folder: Path, expect: str, members: list[str] | None 
     try:
         if archive.name.endswith((".tar.gz", ".tgz", ".tar")):
             with tarfile.open(archive) as tar:
-                chosen = [tar.getmember(m) for m in members] if members else None
-                tar.extractall(tmp, members=chosen, filter="data")
+                chosen = [tar.getmember(m) for m in members] if members else tar.getmembers()
+                for member in chosen:
+                    _check_tar_member(member, archive)
+                if hasattr(tarfile, "data_filter"):  # Python >= 3.10.12 / 3.11.4: the library checks too
+                    tar.extractall(tmp, members=chosen, filter="data")
+                else:
+                    tar.extractall(tmp, members=chosen)
         elif archive.name.endswith(".zip"):
             with zipfile.ZipFile(archive) as zf:
                 names = members or zf.namelist()
