@@ -322,14 +322,16 @@ def check_data(r: Report, offline: bool) -> None:
 #   LSTM  = Embedding(10000, 32) + LSTM(32) + Dense(1), batch 128 x 500 ints (7.2, 7.3 IMDB)
 #   GRU   = GRU(32) + Dense(1), batch 128 x 240 x 14 floats (7.3 Jena: lookback 1440 / step 6)
 #   SMALL = Embedding(10000, 8) + Flatten + Dense(1), batch 32 x 20 ints (7.1)
-# and scaled by constants measured on the development VM (2 cores, TensorFlow 2.21, CPU only):
-EVAL = 0.55  # a forward-only validation step / a training step (measured 0.5-0.6 for LSTM and GRU)
-SIMPLE_RNN = 0.5  # SimpleRNN(32) training step / LSTM(32) step (measured 0.3-0.6)
-DENSE_JENA = 0.06  # Flatten + Dense(32) on 128 x 240 x 14 / GRU(32) step (measured 0.055-0.06)
-STACKED = 2.5  # GRU(32, return_sequences) + GRU(64) / GRU(32) (not measured: 1 + ~4x the weights of layer 2,
-#                step overhead dominates on CPU; an estimate)
-BIDIRECTIONAL = 2.0  # two recurrent layers, one per direction
-# recurrent_dropout: on CPU the same kernel as without it (cuDNN is a GPU matter): factor 1.
+# and scaled by ratios measured with `python -m benchmarks.run` on the development VM (2 cores, TF 2.21, CPU;
+# section 2, per-epoch times at full size, 2026-11-27):
+EVAL = 0.24  # a validation step / a training step: GRU 18.3 s / 769 vs 51.8 s / 500 = 0.23; LSTM 0.25
+SIMPLE_RNN = 0.64  # SimpleRNN(32) / LSTM(32) training step: 18.8 s vs 29.6 s per epoch
+DENSE_JENA = 0.07  # Flatten + Dense(32) on 128 x 240 x 14 / GRU(32): 3.6 s vs 51.8 s per epoch
+STACKED = 3.0  # GRU(32, return_sequences) + GRU(64) / GRU(32): 154 s vs 51.8 s (validation 53 vs 18 s)
+BIDIRECTIONAL_GRU = 1.4  # Bidirectional(GRU(32)) / GRU(32): 66.4 vs 51.8 s training, 29.5 vs 18.3 s validation
+BIDIRECTIONAL_LSTM = 1.76  # Embedding(10000, 32) + Bidirectional(LSTM(32)) / LSTM(32): 52.1 vs 29.6 s
+LSTM_EMBEDDING_128 = 2.8  # Embedding(10000, 128) + LSTM(32) (7.3, reversed) / Embedding(10000, 32): 82.7 vs 29.6 s
+# recurrent_dropout: on CPU the same kernel as without it (cuDNN is a GPU matter): 53.6 vs 51.8 s, factor 1.
 IMDB_10 = (1570, 400)
 JENA_20 = (10000, 15380)
 JENA_40 = (20000, 30760)
@@ -343,9 +345,9 @@ WORK = {  # notebook -> [(what, unit, factor, (training steps, validation steps)
             ("GRU с прореживанием, 40 эпох", "gru", 1.0, JENA_40),
             ("стек GRU 32 -> 64, 40 эпох", "gru", STACKED, JENA_40),
             ("GRU на обращённых окнах, 20 эпох", "gru", 1.0, JENA_20),
-            ("двунаправленный GRU, 40 эпох", "gru", BIDIRECTIONAL, JENA_40),
-            ("IMDB: LSTM на обращённых отзывах, 10 эпох", "lstm", 1.0, IMDB_10),
-            ("IMDB: двунаправленный LSTM, 10 эпох", "lstm", BIDIRECTIONAL, IMDB_10)],
+            ("двунаправленный GRU, 40 эпох", "gru", BIDIRECTIONAL_GRU, JENA_40),
+            ("IMDB: LSTM на обращённых отзывах, 10 эпох", "lstm", LSTM_EMBEDDING_128, IMDB_10),
+            ("IMDB: двунаправленный LSTM, 10 эпох", "lstm", BIDIRECTIONAL_LSTM, IMDB_10)],
 }
 NOT_COUNTED = {"7.1": "плюс чтение 50 000 отзывов aclImdb и разбор GloVe (~1–3 мин)",
                "7.2": "плюс подготовка IMDB (~0.5 мин)",
@@ -361,23 +363,31 @@ def measure_steps() -> dict[str, float]:
     rng = np.random.default_rng(0)
     layers = keras.layers
 
+    class StepClock(keras.callbacks.Callback):
+        def on_train_begin(self, logs=None):
+            self.ends = []
+
+        def on_train_batch_end(self, batch, logs=None):
+            self.ends.append(time.perf_counter())
+
     def seconds_per_step(model, x, y, batch, steps):
+        # one fit; the first step traces the graph, so time the steps after it (not fit's start-up either)
         model.compile(optimizer="rmsprop", loss="mse")
-        model.fit(x[:batch], y[:batch], batch_size=batch, epochs=1, verbose=0)  # warm-up: traces the graph
-        t0 = time.perf_counter()
-        model.fit(x[: batch * steps], y[: batch * steps], batch_size=batch, epochs=1, verbose=0)
-        return (time.perf_counter() - t0) / steps
+        clock = StepClock()
+        model.fit(x[: batch * steps], y[: batch * steps], batch_size=batch, epochs=1, verbose=0, callbacks=[clock])
+        gaps = np.diff(clock.ends)
+        return float(np.mean(gaps))
 
     out = {}
-    x = rng.integers(1, 10000, size=(128 * 2, 500)).astype("int32")
-    y = rng.integers(0, 2, size=(128 * 2, 1)).astype("float32")
+    x = rng.integers(1, 10000, size=(128 * 5, 500)).astype("int32")
+    y = rng.integers(0, 2, size=(128 * 5, 1)).astype("float32")
     out["lstm"] = seconds_per_step(keras.Sequential([keras.Input((500,), dtype="int32"), layers.Embedding(10000, 32),
                                                      layers.LSTM(32), layers.Dense(1, activation="sigmoid")]),
-                                   x, y, 128, 2)
-    x = rng.normal(size=(128 * 3, 240, 14)).astype("float32")
-    y = rng.normal(size=(128 * 3, 1)).astype("float32")
+                                   x, y, 128, 5)
+    x = rng.normal(size=(128 * 6, 240, 14)).astype("float32")
+    y = rng.normal(size=(128 * 6, 1)).astype("float32")
     out["gru"] = seconds_per_step(keras.Sequential([keras.Input((240, 14)), layers.GRU(32), layers.Dense(1)]),
-                                  x, y, 128, 3)
+                                  x, y, 128, 6)
     x = rng.integers(1, 10000, size=(32 * 40, 20)).astype("int32")
     y = rng.integers(0, 2, size=(32 * 40, 1)).astype("float32")
     out["small"] = seconds_per_step(keras.Sequential([keras.Input((20,), dtype="int32"), layers.Embedding(10000, 8),
