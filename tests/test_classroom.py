@@ -228,8 +228,8 @@ def test_time_estimate_follows_the_documented_step_counts():
     assert est["7.1"] == pytest.approx(6250 + 280 + check_env.EVAL * (1570 + 12520))
     jena20, jena40 = 10000 + check_env.EVAL * 15380, 20000 + check_env.EVAL * 30760
     assert est["7.3"] == pytest.approx((check_env.DENSE_JENA + 2) * jena20
-                                       + (1 + check_env.STACKED + check_env.BIDIRECTIONAL) * jena40
-                                       + (1 + check_env.BIDIRECTIONAL) * imdb)
+                                       + (1 + check_env.STACKED + check_env.BIDIRECTIONAL_GRU) * jena40
+                                       + (check_env.LSTM_EMBEDDING_128 + check_env.BIDIRECTIONAL_LSTM) * imdb)
     assert check_env.duration(30) == "~30 с" and check_env.duration(600) == "~10 мин"
     assert check_env.duration(7200) == "~2.0 ч"
 
