@@ -143,11 +143,16 @@ def test_tar_member_outside_target_is_refused(tmp_path):
     assert _leftovers(cache) == []
 
 
-def test_tar_symlink_outside_target_is_refused(tmp_path):
-    archive = tmp_path / "link.tar.gz"
-    with tarfile.open(archive, "w:gz") as tar:
+def _tar_with_link(path, linkname):
+    """An aclImdb-like archive with one symbolic link ``aclImdb/link -> linkname``."""
+    with tarfile.open(path, "w:gz") as tar:
         add_bytes(tar, "aclImdb/README", b"x")
-        add_bytes(tar, "aclImdb/passwd", b"", kind=tarfile.SYMTYPE, linkname="/etc/passwd")
+        add_bytes(tar, "aclImdb/link", b"", kind=tarfile.SYMTYPE, linkname=linkname)
+    return path
+
+
+def test_tar_symlink_outside_target_is_refused(tmp_path):
+    archive = _tar_with_link(tmp_path / "link.tar.gz", "/etc/passwd")
     with pytest.raises(DataError, match="небезопасен"):
         extract(archive, tmp_path / "cache", "aclImdb")
     assert _leftovers(tmp_path / "cache") == []
@@ -192,9 +197,5 @@ def test_extraction_is_safe_without_tarfile_filters(tmp_path, monkeypatch):
     with pytest.raises(DataError, match="небезопасен"):
         extract(evil, tmp_path / "cache", "aclImdb")
     assert not (tmp_path / "escaped.txt").exists() and _leftovers(tmp_path / "cache") == []
-    link = tmp_path / "link.tar.gz"
-    with tarfile.open(link, "w:gz") as tar:
-        add_bytes(tar, "aclImdb/README", b"x")
-        add_bytes(tar, "aclImdb/up", b"", kind=tarfile.SYMTYPE, linkname="../../outside")
     with pytest.raises(DataError, match="ссылка"):
-        extract(link, tmp_path / "cache2", "aclImdb")
+        extract(_tar_with_link(tmp_path / "link.tar.gz", "../../outside"), tmp_path / "cache2", "aclImdb")

@@ -407,7 +407,7 @@ def prepare_standins(settings: Settings | None = None) -> dict[str, float]:
 
 
 __all__ = [
-    "DataError", "DownloadUnavailable", "REMOTES", "SOURCES", "aclimdb_dir", "glove_path", "jena_csv_path",
-    "load_aclimdb", "load_imdb", "load_imdb_word_index", "load_jena", "prepare_standins", "read_reviews",
-    "source_label", "imdb_npz_path",
+    "DataError", "DownloadUnavailable", "REMOTES", "SOURCES", "aclimdb_dir", "fetch_aclimdb", "fetch_glove",
+    "fetch_jena", "glove_path", "imdb_npz_path", "jena_csv_path", "load_aclimdb", "load_imdb", "load_imdb_word_index",
+    "load_jena", "prepare_standins", "read_reviews", "source_label",
 ]
