@@ -118,11 +118,13 @@ def ensure_standin_reviews(settings: Settings | None = None) -> Path:
     """The review stand-ins (imdb.npz + imdb_word_index.json + aclImdb/), one corpus, written once."""
     s = _settings(settings)
     folder = _standin_folder(s)
-    files = (folder / "imdb.npz", folder / "imdb_word_index.json", folder / "aclImdb")
-    if not all(f.exists() for f in files):
+    npz_missing = not ((folder / "imdb.npz").is_file() and (folder / "imdb_word_index.json").is_file())
+    tree_missing = not (folder / "aclImdb").is_dir()
+    if npz_missing or tree_missing:
         reviews = standins.generate_reviews(STANDIN_SIZES[s.scale]["reviews"])
-        standins.write_imdb_npz(folder, reviews)
-        if not files[2].exists():
+        if npz_missing:
+            standins.write_imdb_npz(folder, reviews)
+        if tree_missing:
             standins.write_aclimdb(folder, reviews)
     return folder
 
