@@ -118,12 +118,9 @@ def peak_rss_bytes() -> int | None:
 
     Linux: VmHWM of /proc/self/status, the high-water mark of this program's own memory (ru_maxrss
     would also count the parent's memory at fork time: it survives exec)."""
-    try:
-        for line in Path("/proc/self/status").read_text().splitlines():
-            if line.startswith("VmHWM:"):
-                return int(line.split()[1]) * 1024
-    except OSError:
-        pass
+    hwm = _proc_kib_field("/proc/self/status", "VmHWM:")
+    if hwm is not None:
+        return hwm
     try:
         import resource
     except ImportError:  # Windows
@@ -155,25 +152,24 @@ def _windows_peak_working_set() -> int | None:
     return None
 
 
-def current_rss_bytes() -> int | None:
-    """Resident set size now (Linux only; None elsewhere)."""
+def _proc_kib_field(path: str, key: str) -> int | None:
+    """A "Key:  N kB" line of a /proc file, in bytes (Linux only; None elsewhere)."""
     try:
-        for line in Path("/proc/self/status").read_text().splitlines():
-            if line.startswith("VmRSS:"):
+        for line in Path(path).read_text().splitlines():
+            if line.startswith(key):
                 return int(line.split()[1]) * 1024
     except OSError:
         pass
     return None
+
+
+def current_rss_bytes() -> int | None:
+    """Resident set size now (Linux only; None elsewhere)."""
+    return _proc_kib_field("/proc/self/status", "VmRSS:")
 
 
 def available_memory_bytes() -> int | None:
-    try:
-        for line in Path("/proc/meminfo").read_text().splitlines():
-            if line.startswith("MemAvailable:"):
-                return int(line.split()[1]) * 1024
-    except OSError:
-        pass
-    return None
+    return _proc_kib_field("/proc/meminfo", "MemAvailable:")
 
 
 def fmt_mb(n: int | None) -> str:
