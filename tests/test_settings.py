@@ -2,24 +2,36 @@ from pathlib import Path
 
 import pytest
 
-from utils.settings import REPO_ROOT, SettingsError, get_settings, show_settings
+from utils.settings import REPO_ROOT, SettingsError, expected_seconds, get_settings, show_settings, time_report
 
 
-def test_defaults_are_full_auto_repo_data():
+def test_defaults_are_lesson_auto_repo_data():
     s = get_settings({})
-    assert (s.scale, s.data, s.data_dir) == ("full", "auto", REPO_ROOT / "data")
-    assert not s.quick and s.pick(full=10, quick=1) == 10
+    assert (s.scale, s.data, s.data_dir, s.mirror) == ("lesson", "auto", REPO_ROOT / "data", "")
+    assert not s.quick and s.pick(full=10, lesson=5, quick=1) == 5
+    assert get_settings({"DL7_SCALE": "full"}).pick(full=10, lesson=5, quick=1) == 10
+
+
+def test_relative_data_dir_is_relative_to_the_repository_not_the_current_folder(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)  # a kernel runs in notebooks/, the tools at the root: one cache for both
+    assert get_settings({"DL7_DATA_DIR": "cache"}).data_dir == (REPO_ROOT / "cache").resolve()
+
+
+def test_mirror_is_read_once_here_and_must_be_a_url():
+    assert get_settings({"DL7_MIRROR": " http://10.0.0.1:8000/ "}).mirror == "http://10.0.0.1:8000"
+    with pytest.raises(SettingsError, match="file:///"):
+        get_settings({"DL7_MIRROR": "E:/dl7-data"})
 
 
 def test_values_are_case_and_space_insensitive(tmp_path):
     s = get_settings({"DL7_SCALE": " Quick ", "DL7_DATA": "SYNTHETIC", "DL7_DATA_DIR": str(tmp_path / "данные")})
     assert (s.scale, s.data) == ("quick", "synthetic")
-    assert s.quick and s.pick(full=10, quick=1) == 1
+    assert s.quick and s.pick(full=10, lesson=5, quick=1) == 1
     assert s.data_dir == (tmp_path / "данные").resolve()
 
 
 @pytest.mark.parametrize("name, value, valid", [
-    ("DL7_SCALE", "fast", "full, quick"),
+    ("DL7_SCALE", "fast", "lesson, full, quick"),
     ("DL7_DATA", "offline", "auto, real, synthetic"),
 ])
 def test_invalid_value_lists_the_valid_ones(name, value, valid):
@@ -48,3 +60,22 @@ def test_show_settings_prints_all_three(monkeypatch, capsys, tmp_path):
 def test_quoted_data_dir_from_windows_cmd(tmp_path):
     s = get_settings({"DL7_DATA_DIR": f'"{tmp_path / "dl7 data"}"'})
     assert s.data_dir == (tmp_path / "dl7 data").resolve()
+
+
+def test_expected_time_scales_the_measured_time_by_the_speed_probe():
+    timings = {"machine": "ref", "probe_s": 0.5, "seconds": {"7.3": {"lesson": 400, "full": 19500}},
+               "computed": {"7.3": {"full": True}}}
+    seconds, how = expected_seconds("7.3", "lesson", probe_s=1.0, timings=timings)
+    assert seconds == 800 and "измерено" in how and "медленнее в 2.0" in how
+    seconds, how = expected_seconds("7.3", "full", probe_s=0.25, timings=timings)
+    assert seconds == 9750 and "вычислено" in how and "быстрее в 2.0" in how
+    assert expected_seconds("7.1", "lesson", timings=timings) is None
+
+
+def test_a_run_over_30_minutes_is_announced_with_the_way_out(monkeypatch):
+    monkeypatch.setattr("utils.settings.read_timings",
+                        lambda: {"probe_s": 1.0, "seconds": {"7.3": {"full": 5 * 3600, "lesson": 300}}})
+    full = time_report("7.3", get_settings({"DL7_SCALE": "full"}), probe_s=1.0)
+    lesson = time_report("7.3", get_settings({}), probe_s=1.0)
+    assert "5.0 ч" in full and "DL7_SCALE=lesson" in full and "!!!" in full
+    assert "5 мин" in lesson and "!!!" not in lesson

@@ -39,7 +39,7 @@ def run(path: Path, out_dir: Path, timeout: int = 7200) -> float:
 def main(argv: list[str]) -> int:
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
     s = get_settings()
-    show_settings(s)
+    show_settings(settings=s)
     paths = [Path(a).resolve() for a in argv] or sorted((REPO / "notebooks").glob("*.ipynb"))
     out_dir = REPO / "runs" / f"{s.scale}-{s.data}"
     rows, failed = [], 0

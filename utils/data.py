@@ -44,9 +44,11 @@ JENA_CSV = "jena_climate_2009_2016.csv"
 ACLIMDB_DIR, GLOVE_DIR, JENA_DIR = "aclImdb", "glove.6B", "jena_climate"
 GLOVE_DIMS = (50, 100, 200, 300)
 
-# Stand-in sizes per scale: reviews per split, Jena rows.  "full" is the real size.
+# Stand-in sizes per scale: reviews per split, Jena rows.  "full" is the real size; "lesson" uses
+# the real-size stand-ins too and takes fewer samples and epochs in the notebooks, as it does of real data.
 STANDIN_SIZES = {
     "quick": {"reviews": 2000, "jena_rows": 60000},
+    "lesson": {"reviews": 25000, "jena_rows": standins.JENA_ROWS},
     "full": {"reviews": 25000, "jena_rows": standins.JENA_ROWS},
 }
 
@@ -59,7 +61,7 @@ def _settings(settings: Settings | None) -> Settings:
 
 def synthetic_dir(settings: Settings | None = None) -> Path:
     s = _settings(settings)
-    return s.data_dir / "synthetic" / s.scale
+    return s.data_dir / "synthetic" / ("quick" if s.quick else "full")  # lesson and full: the same real-size files
 
 
 def _standin_folder(s: Settings) -> Path:

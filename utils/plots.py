@@ -13,10 +13,16 @@ def _as_dict(history) -> dict[str, list[float]]:
     return {k: [float(v) for v in vals] for k, vals in h.items()}
 
 
-def plot_history(history, title: str | None = None, figsize=(10, 3.6)):
+# Russian names of the metrics on the axes (the key itself is kept in brackets)
+METRIC_NAMES = {"loss": "потери", "acc": "точность", "accuracy": "точность", "mae": "MAE"}
+
+
+def plot_history(history, title: str, source: str, figsize=(10, 3.6)):
     """Loss and the metric (if any), training vs validation, one panel each, in one figure.
 
     ``history``: what ``model.fit`` returned, or a dict like ``{"loss": [...], "val_loss": [...]}``.
+    ``source``: the scale and data source of this run (e.g. "масштаб lesson, СИНТЕТИЧЕСКИЕ данные"),
+    printed under the title, so that the plot names where its numbers come from.
     Returns the matplotlib Figure.
     """
     import matplotlib.pyplot as plt
@@ -31,14 +37,13 @@ def plot_history(history, title: str | None = None, figsize=(10, 3.6)):
         if f"val_{name}" in h:
             ax.plot(range(1, len(h[f"val_{name}"]) + 1), h[f"val_{name}"], "s--", ms=3, label="проверка")
         ax.set_xlabel("эпоха")
-        ax.set_ylabel(name)
-        ax.set_title(name)
+        ax.set_ylabel(METRIC_NAMES.get(name, name))
+        ax.set_title(f"{METRIC_NAMES.get(name, name)} ({name})")
         ax.grid(alpha=0.3)
         ax.legend()
         if len(h[name]) <= 20:
             ax.set_xticks(list(epochs))
-    if title:
-        fig.suptitle(title)
+    fig.suptitle(f"{title}\n{source}", fontsize=11)
     fig.tight_layout()
     return fig
 
@@ -55,8 +60,9 @@ def best_epoch(history, key: str) -> tuple[float, int]:
     return best, values.index(best) + 1
 
 
-def print_best(history, key: str, label: str = "") -> tuple[float, int]:
-    """One line: the best value of ``key`` and its epoch."""
+def print_best(history, key: str, label: str, source: str) -> None:
+    """One line: the best value of ``key``, its epoch, and the scale and data source of the run.
+
+    Returns nothing, so that it leaves no ``Out[]`` line; the values come from ``best_epoch``."""
     value, epoch = best_epoch(history, key)
-    print(f"{label + ': ' if label else ''}лучшее {key} = {value:.4f} на эпохе {epoch}")
-    return value, epoch
+    print(f"{label}: лучшее {key} = {value:.4f} на эпохе {epoch} [{source}]")

@@ -1,24 +1,31 @@
 """Run settings: the DL7_* environment variables (DESIGN.md section 3).
 
-Notebooks call ``get_settings()`` once in their settings cell and then use plain
+Notebooks call ``show_settings("7.x")`` once in their settings cell and then use plain
 constants.  Nothing here knows about the lesson.
 """
 
 from __future__ import annotations
 
+import json
 import os
 import sys
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
+# Measured notebook times per scale, written by tools/run_notebooks.py --store (with the speed
+# probe of the machine that measured them); full-mode figures that were computed say so there.
+TIMINGS_FILE = REPO_ROOT / "notebooks" / "timings.json"
+LONG_RUN_S = 30 * 60  # longer than this: the settings cell warns before any time is spent
 
-SCALES = ("full", "quick")
+SCALES = ("lesson", "full", "quick")
 DATA_MODES = ("auto", "real", "synthetic")
 
 SCALE_HELP = {
-    "full": "размеры, эпохи и гиперпараметры лекции",
-    "quick": "тот же код на малых размерах и 1-2 эпохах (CI, первый просмотр)",
+    "lesson": "код лекции на уменьшенных размерах: каждый ноутбук до 10 минут на 2 ядрах CPU",
+    "full": "размеры, эпохи и гиперпараметры лекции (7.3 — часы на CPU)",
+    "quick": "крошечные размеры для CI; результаты не показательны",
 }
 DATA_HELP = {
     "auto": "реальные данные, если они в кэше или их можно скачать, иначе синтетические",
@@ -36,14 +43,20 @@ class Settings:
     scale: str
     data: str
     data_dir: Path
+    mirror: str = ""  # DL7_MIRROR: base URL that replaces the official hosts ("" = official hosts)
 
     @property
     def quick(self) -> bool:
         return self.scale == "quick"
 
-    def pick(self, full, quick):
-        """The value for the current scale: ``EPOCHS = S.pick(full=10, quick=1)``."""
-        return quick if self.quick else full
+    def pick(self, full, lesson, quick):
+        """The value for the current scale: ``EPOCHS = S.pick(full=20, lesson=6, quick=1)``."""
+        return {"full": full, "lesson": lesson, "quick": quick}[self.scale]
+
+    @property
+    def label(self) -> str:
+        """``масштаб lesson`` — to put next to every printed or plotted result."""
+        return f"масштаб {self.scale}"
 
 
 def _choice(environ, name: str, valid: tuple[str, ...], default: str) -> str:
@@ -60,14 +73,18 @@ def _choice(environ, name: str, valid: tuple[str, ...], default: str) -> str:
 
 
 def get_settings(environ=None) -> Settings:
-    """Read DL7_SCALE, DL7_DATA and DL7_DATA_DIR (defaults: full, auto, <repo>/data)."""
+    """Read DL7_SCALE, DL7_DATA, DL7_DATA_DIR and DL7_MIRROR (defaults: lesson, auto, <repo>/data, none).
+
+    A relative DL7_DATA_DIR is taken relative to the repository root, so that a kernel started
+    in notebooks/ and a tool started at the root use the same cache.
+    """
     env = os.environ if environ is None else environ
-    scale = _choice(env, "DL7_SCALE", SCALES, "full")
+    scale = _choice(env, "DL7_SCALE", SCALES, "lesson")
     data = _choice(env, "DL7_DATA", DATA_MODES, "auto")
     # Windows cmd keeps the quotes of  set DL7_DATA_DIR="C:\dl7 data"  in the value: drop them
     raw_dir = (env.get("DL7_DATA_DIR") or "").strip().strip('"').strip("'").strip()
     if raw_dir:
-        data_dir = Path(os.path.expandvars(os.path.expanduser(raw_dir)))
+        data_dir = REPO_ROOT / Path(os.path.expandvars(os.path.expanduser(raw_dir)))
         if data_dir.exists() and not data_dir.is_dir():
             raise SettingsError(
                 f"DL7_DATA_DIR={raw_dir!r} exists but is not a folder. "
@@ -76,28 +93,113 @@ def get_settings(environ=None) -> Settings:
         data_dir = data_dir.resolve()
     else:
         data_dir = REPO_ROOT / "data"
-    return Settings(scale=scale, data=data, data_dir=data_dir)
+    mirror = (env.get("DL7_MIRROR") or "").strip().strip('"').strip("'").strip().rstrip("/")
+    if mirror and not mirror.startswith(("http://", "https://", "file://")):
+        raise SettingsError(
+            f"DL7_MIRROR={mirror!r} is not a URL. Use http://HOST:PORT (a classroom server) or "
+            "file:///PATH (a folder, e.g. file:///E:/dl7-data), or unset it to use the official hosts."
+        )
+    return Settings(scale=scale, data=data, data_dir=data_dir, mirror=mirror)
+
+
+def speed_probe(repeats: int = 3) -> float:
+    """Seconds (best of ``repeats``) for a fixed small-array workload like an RNN's: a loop of
+    small matrix products and tanh.  Its ratio between two machines scales the measured times."""
+    import numpy as np
+
+    rng = np.random.default_rng(0)
+    x = rng.standard_normal((128, 200, 32), dtype=np.float32)
+    w = rng.standard_normal((32, 64), dtype=np.float32) * 0.1
+    u = rng.standard_normal((64, 64), dtype=np.float32) * 0.1
+    best = float("inf")
+    for _ in range(repeats):
+        t0 = time.perf_counter()
+        for _ in range(20):
+            h = np.zeros((128, 64), dtype=np.float32)
+            for t in range(x.shape[1]):
+                h = np.tanh(x[:, t] @ w + h @ u)
+        best = min(best, time.perf_counter() - t0)
+    return best
+
+
+def read_timings(path: Path = TIMINGS_FILE) -> dict:
+    """The measured-times file, or {} when there is none yet."""
+    try:
+        return json.loads(Path(path).read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return {}
+
+
+def expected_seconds(notebook: str, scale: str, probe_s: float | None = None,
+                     timings: dict | None = None) -> tuple[float, str] | None:
+    """Expected run time of ``notebook`` ("7.1") at ``scale`` on this machine, and how it was got.
+
+    The time measured on the reference machine, scaled by how much slower this machine runs the
+    speed probe.  None when no time is recorded for that notebook and scale.
+    """
+    t = read_timings() if timings is None else timings
+    entry = t.get("seconds", {}).get(notebook, {}).get(scale)
+    if entry is None:
+        return None
+    ratio = 1.0
+    if probe_s is not None and t.get("probe_s"):
+        ratio = probe_s / t["probe_s"]
+    how = "вычислено по замерам эпох" if t.get("computed", {}).get(notebook, {}).get(scale) else "измерено"
+    speed = f"этот компьютер медленнее в {ratio:.1f} раза" if ratio >= 1 else \
+        f"этот компьютер быстрее в {1 / ratio:.1f} раза"
+    return entry * ratio, f"{how} на эталонной машине ({t.get('machine', '?')}): {_fmt(entry)}; {speed}"
+
+
+def _fmt(seconds: float) -> str:
+    if seconds < 90:
+        return f"{seconds:.0f} с"
+    if seconds < 90 * 60:
+        return f"{seconds / 60:.0f} мин"
+    return f"{seconds / 3600:.1f} ч"
 
 
 def describe(settings: Settings | None = None) -> str:
     s = settings or get_settings()
-    return "\n".join(
-        [
-            f"Масштаб  DL7_SCALE    = {s.scale:<9} ({SCALE_HELP[s.scale]})",
-            f"Данные   DL7_DATA     = {s.data:<9} ({DATA_HELP[s.data]})",
-            f"Кэш      DL7_DATA_DIR = {s.data_dir}",
-        ]
-    )
+    lines = [
+        f"Масштаб  DL7_SCALE    = {s.scale:<9} ({SCALE_HELP[s.scale]})",
+        f"Данные   DL7_DATA     = {s.data:<9} ({DATA_HELP[s.data]})",
+        f"Кэш      DL7_DATA_DIR = {s.data_dir}",
+    ]
+    if s.mirror:
+        lines.append(f"Зеркало  DL7_MIRROR   = {s.mirror}")
+    return "\n".join(lines)
 
 
-def show_settings(settings: Settings | None = None) -> Settings:
-    """Print the settings for a notebook's settings cell and return them.
+def time_report(notebook: str, s: Settings, probe_s: float | None = None) -> str:
+    """The expected-time lines of the settings cell, with a loud warning for runs over 30 minutes."""
+    expected = expected_seconds(notebook, s.scale, probe_s)
+    if expected is None:
+        return f"Ожидаемое время ноутбука {notebook} в масштабе {s.scale}: не измерено"
+    seconds, how = expected
+    text = f"Ожидаемое время ноутбука {notebook} в масштабе {s.scale} на этом компьютере: ≈ {_fmt(seconds)} ({how})"
+    if seconds > LONG_RUN_S:
+        bar = "!" * 78
+        text = "\n".join([
+            bar, text,
+            "!! Это дольше занятия. Чтобы уложиться в 10 минут: Kernel -> Shut Down, затем запустите",
+            "!! JupyterLab с DL7_SCALE=lesson (Linux/macOS: DL7_SCALE=lesson jupyter lab; Windows cmd:",
+            "!! set DL7_SCALE=lesson, затем jupyter lab) — или просто не задавайте DL7_SCALE (lesson по умолчанию).",
+            "!! Прерванное обучение продолжится с последней законченной эпохи (BackupAndRestore).",
+            bar,
+        ])
+    return text
+
+
+def show_settings(notebook: str | None = None, settings: Settings | None = None) -> Settings:
+    """Print the settings for a notebook's settings cell (and its expected time) and return them.
 
     If Keras is already imported, also list the devices it sees: this starts the
     TensorFlow runtime here, so its one-time start-up messages land in this cell.
     """
     s = settings or get_settings()
     print(describe(s))
+    if notebook is not None:
+        print(time_report(notebook, s, speed_probe()))
     keras = sys.modules.get("keras")
     if keras is not None:
         devices = keras.distribution.list_devices()
