@@ -14,9 +14,6 @@ import check_env  # noqa: E402
 import prepare_data  # noqa: E402
 
 
-
-
-
 @pytest.fixture
 def fake_bench(monkeypatch):
     steps = {"lstm": 1.0, "gru": 0.5, "small": 0.01}

@@ -18,10 +18,6 @@ from utils import data, download
 sys.path.insert(0, str(REPO / "tools"))
 import prepare_data  # noqa: E402
 
-
-
-
-
 # --- prepare_data ---------------------------------------------------------------------------------
 
 def _serve_real_format(root: Path, monkeypatch) -> None:
