@@ -1,10 +1,11 @@
-"""Fixtures for the unit tests: no network, a private cache, a local file server."""
+"""Fixtures for the unit tests: no network, a private cache, a local file server, a full disk."""
 
-from __future__ import annotations
-
+import builtins
+import errno
 import functools
 import http.server
 import ipaddress
+import os
 import socket
 import threading
 from pathlib import Path
@@ -58,6 +59,47 @@ def cache(tmp_path, monkeypatch) -> Path:
     monkeypatch.delenv("DL7_MIRROR", raising=False)
     data.SOURCES.clear()
     return folder
+
+
+class _FullFile:
+    """A file on a full disk: the bytes that fit (``room``) land, then writing fails with ENOSPC."""
+
+    def __init__(self, f, room: int):
+        self._f, self._room = f, room
+
+    def write(self, payload):
+        room = self._room - self._f.tell()
+        if len(payload) > room:
+            self._f.write(payload[:max(room, 0)])
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+        return self._f.write(payload)
+
+    def __getattr__(self, name):
+        return getattr(self._f, name)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self._f.close()
+
+
+@pytest.fixture
+def full_disk(monkeypatch):
+    """``full_disk(folder)``: from then on, files opened for writing under ``folder`` with the
+    built-in ``open`` hold at most ``room`` bytes, as on a full disk."""
+    real_open = builtins.open
+
+    def arm(folder: Path, room: int = 1000) -> None:
+        def fake_open(file, mode="r", *args, **kwargs):
+            f = real_open(file, mode, *args, **kwargs)
+            if isinstance(file, str | os.PathLike) and set(mode) & set("wax+") and Path(folder) in Path(file).parents:
+                return _FullFile(f, room)
+            return f
+
+        monkeypatch.setattr(builtins, "open", fake_open)
+
+    return arm
 
 
 class _Handler(http.server.SimpleHTTPRequestHandler):

@@ -1,11 +1,15 @@
 """The real-data path end to end, on files in the published formats served from 127.0.0.1."""
 
+import warnings
+
 import numpy as np
 import pytest
 
 from tests import realformat as rf
 from utils import data
 from utils.download import DataError, DownloadUnavailable
+
+JENA_ROWS = len(rf.jena_csv_text().splitlines()) - 1  # of the test file: the header is not a row
 
 
 @pytest.fixture
@@ -63,27 +67,18 @@ def test_imdb_conventions_and_caching(served, cache):
     assert wi["the"] == 1 and wi["фильм"] == 3
 
 
-def test_aclimdb_download_extract_parse(served, cache):
-    texts, labels = data.load_aclimdb("train")
-    # neg first, then pos; file names in sorted order (as R's list.files)
-    assert texts[:3] == ["A dull, boring film.<br /><br />I hated it.", "Awful.", ""]
-    assert labels.tolist() == [0, 0, 0, 1, 1, 1]
-    assert "Отличный фильм, очень понравился." in texts  # UTF-8 Cyrillic survives
-    assert "" in texts  # an empty review is read as an empty string
-    test_texts, test_labels = data.load_aclimdb("test")
-    assert test_texts == ["Bad acting.", "Great story."] and test_labels.tolist() == [0, 1]
-    assert (cache / "aclImdb" / "train" / "unsup").is_dir()
-    assert sorted(p.name for p in cache.iterdir() if not p.name.startswith(".")) == ["aclImdb", "aclImdb_v1.tar.gz"]
+def test_aclimdb_download_and_extract_once(served, cache):
+    folder = data.aclimdb_dir()
+    assert folder == cache / data.ACLIMDB_DIR
+    for (split, label), reviews in rf.REVIEWS.items():  # every review of the archive, byte for byte
+        for name, text in reviews:
+            assert (folder / split / label / name).read_text(encoding="utf-8") == text
+    assert (folder / "train" / "unsup").is_dir()
+    assert sorted(p.name for p in cache.iterdir() if not p.name.startswith(".")) == [
+        data.ACLIMDB_DIR, "aclImdb_v1.tar.gz"]
+    assert "реальные" in data.source_label("aclImdb")
     n = len(served.requests)
-    data.load_aclimdb("train")
-    assert len(served.requests) == n
-
-
-def test_read_reviews_rejects_bad_split_and_missing_folder(tmp_path):
-    with pytest.raises(ValueError, match="split"):
-        data.read_reviews(tmp_path, "unsup")
-    with pytest.raises(DataError, match="train"):
-        data.read_reviews(tmp_path / "nothing", "train")
+    assert data.aclimdb_dir() == folder and len(served.requests) == n
 
 
 def test_glove_extracts_only_the_requested_file(served, cache):
@@ -93,7 +88,7 @@ def test_glove_extracts_only_the_requested_file(served, cache):
     assert lines == rf.glove_lines(100)
     first = lines[0].split(" ")
     assert first[0] == "the" and len(first) == 101
-    assert sorted(p.name for p in (cache / "glove.6B").iterdir()) == ["glove.6B.100d.txt"]
+    assert sorted(p.name for p in (cache / data.GLOVE_DIR).iterdir()) == ["glove.6B.100d.txt"]
     assert "100d" in data.source_label("GloVe")
     with pytest.raises(ValueError, match="dimensions"):
         data.glove_path(64)
@@ -103,10 +98,10 @@ def test_jena_download_extract_parse(served, cache):
     frame = data.load_jena()
     header = rf.JENA_HEADER.replace('"', "").split(",")
     assert list(frame.columns) == header
-    assert len(frame) == 30 and frame["Date Time"].iloc[0] == "01.01.2009 00:10:00"
+    assert len(frame) == JENA_ROWS and frame["Date Time"].iloc[0] == "01.01.2009 00:10:00"
     assert (frame["wv (m/s)"] == -9999.0).sum() == 1
     assert frame["T (degC)"].dtype == np.float64
-    assert not (cache / "jena_climate" / "__MACOSX").exists()
+    assert not (cache / data.JENA_DIR / "__MACOSX").exists()
 
 
 def test_real_mode_without_network_is_a_clear_error(cache, closed_port_url, monkeypatch):
@@ -133,8 +128,20 @@ def test_auto_mode_uses_a_cached_real_file_without_network(served, cache, monkey
     data.load_jena()  # fills the cache from the local server
     monkeypatch.setenv("DL7_MIRROR", closed_port_url)
     monkeypatch.setenv("DL7_DATA", "auto")
-    assert len(data.load_jena()) == 30
+    assert len(data.load_jena()) == JENA_ROWS
     assert "реальные" in data.source_label("Jena climate")
+
+
+def test_auto_mode_does_not_hide_a_full_disk_behind_the_stand_ins(served, cache, monkeypatch, full_disk):
+    """Issue 13: a local write failure made auto mode fall back to the stand-ins as if offline."""
+    monkeypatch.setenv("DL7_DATA", "auto")
+    full_disk(cache, room=100)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", UserWarning)  # the fall-back warns: it must not happen
+        with pytest.raises(DataError, match="диска") as err:
+            data.load_jena()
+    assert not isinstance(err.value, DownloadUnavailable) and str(cache) in str(err.value)
+    assert "Jena climate" not in data.SOURCES
 
 
 def test_corrupt_npz_and_wrong_csv_are_clear_errors(cache, monkeypatch):
@@ -144,7 +151,7 @@ def test_corrupt_npz_and_wrong_csv_are_clear_errors(cache, monkeypatch):
     monkeypatch.setitem(data.REMOTES, "imdb.npz", rf.remote_for(bad))
     with pytest.raises(DataError, match="imdb.npz"):
         data.load_imdb()
-    folder = cache / "jena_climate"
+    folder = cache / data.JENA_DIR
     folder.mkdir()
     (folder / data.JENA_CSV).write_text("a,b\n1,2\n", encoding="utf-8")
     with pytest.raises(DataError, match="столбцы"):

@@ -1,13 +1,16 @@
 """Downloads: verification, caching, .part files, clear errors; safe one-time extraction."""
 
 import hashlib
+import socket
 import tarfile
 import zipfile
 
+import pooch
 import pytest
 
-from tests.realformat import add_bytes, build_aclimdb_tar
+from tests.realformat import add_bytes, build_aclimdb_tar, build_jena_zip
 from utils import download
+from utils.data import JENA_CSV
 from utils.download import DataError, DownloadUnavailable, Remote, extract, fetch
 
 PAYLOAD = b"0123456789" * 5000
@@ -24,61 +27,59 @@ def _leftovers(folder):
     return sorted(p.name for p in folder.iterdir()) if folder.exists() else []
 
 
-def test_fetch_verifies_caches_and_never_fetches_again(file_server, tmp_path, monkeypatch):
+def test_fetch_verifies_caches_and_never_fetches_or_hashes_again(file_server, tmp_path, monkeypatch):
     (file_server.root / "blob.bin").write_bytes(PAYLOAD)
-    monkeypatch.setenv("DL7_MIRROR", file_server.url)
+    monkeypatch.setenv("DL7_MIRROR", file_server.url)  # read through utils.settings
     cache = tmp_path / "cache"
     path = fetch(_remote(), cache, quiet=True)
     assert path.read_bytes() == PAYLOAD
     assert file_server.requests == ["/blob.bin"]
+    monkeypatch.setattr(pooch, "file_hash", lambda *a, **k: pytest.fail("hashed again"))
     assert fetch(_remote(), cache, quiet=True) == path
     assert file_server.requests == ["/blob.bin"], "a verified file must not be fetched again"
-    assert not list(cache.glob("*.part"))
+    assert _leftovers(cache) == [".blob.bin.verified", "blob.bin"]
 
 
-def test_file_url_mirror_works(tmp_path, monkeypatch):
+def test_file_url_mirror_works(tmp_path):
     src = tmp_path / "mirror"
     src.mkdir()
     (src / "blob.bin").write_bytes(PAYLOAD)
-    monkeypatch.setenv("DL7_MIRROR", src.as_uri())
-    assert fetch(_remote(), tmp_path / "cache", quiet=True).read_bytes() == PAYLOAD
+    assert fetch(_remote(), tmp_path / "cache", mirror=src.as_uri(), quiet=True).read_bytes() == PAYLOAD
+    with pytest.raises(DownloadUnavailable, match="other.bin"):  # not on the mirror
+        fetch(_remote(filename="other.bin"), tmp_path / "cache", mirror=src.as_uri(), quiet=True)
 
 
-def test_md5_verification(file_server, tmp_path, monkeypatch):
+def test_md5_verification(file_server, tmp_path):
     (file_server.root / "blob.bin").write_bytes(PAYLOAD)
-    monkeypatch.setenv("DL7_MIRROR", file_server.url)
     good = _remote(sha256=None, size=None, md5=hashlib.md5(PAYLOAD).hexdigest())
-    assert fetch(good, tmp_path / "a", quiet=True).is_file()
+    assert fetch(good, tmp_path / "a", mirror=file_server.url, quiet=True).is_file()
     bad = _remote(sha256=None, size=None, md5="0" * 32)
     with pytest.raises(DataError, match="md5"):
-        fetch(bad, tmp_path / "b", quiet=True)
+        fetch(bad, tmp_path / "b", mirror=file_server.url, quiet=True)
 
 
-def test_checksum_mismatch_is_clear_and_leaves_nothing(file_server, tmp_path, monkeypatch):
+def test_checksum_mismatch_is_clear_and_leaves_nothing(file_server, tmp_path):
     (file_server.root / "blob.bin").write_bytes(PAYLOAD)
-    monkeypatch.setenv("DL7_MIRROR", file_server.url)
     cache = tmp_path / "cache"
     with pytest.raises(DataError) as err:
-        fetch(_remote(sha256="f" * 64), cache, quiet=True)
+        fetch(_remote(sha256="f" * 64), cache, mirror=file_server.url, quiet=True)
     msg = str(err.value)
     assert "sha256" in msg and "blob.bin" in msg and "https://example.invalid/blob.bin" in msg
     assert _leftovers(cache) == []
 
 
-def test_truncated_download_is_rejected_and_removed(file_server, tmp_path, monkeypatch):
+def test_truncated_download_is_rejected_and_removed(file_server, tmp_path):
     (file_server.root / "blob.bin").write_bytes(PAYLOAD[:1000])  # the server sends a cut copy
-    monkeypatch.setenv("DL7_MIRROR", file_server.url)
     cache = tmp_path / "cache"
-    with pytest.raises(DataError, match="size is 1,000 bytes, expected 50,000"):
-        fetch(_remote(), cache, quiet=True)
+    with pytest.raises(DataError, match="размер 1,000 байт, а должен быть 50,000"):
+        fetch(_remote(), cache, mirror=file_server.url, quiet=True)
     assert _leftovers(cache) == []
 
 
-def test_no_network_names_url_folder_and_file(closed_port_url, tmp_path, monkeypatch):
-    monkeypatch.setenv("DL7_MIRROR", closed_port_url)
+def test_no_network_names_url_folder_and_file(closed_port_url, tmp_path):
     cache = tmp_path / "cache"
     with pytest.raises(DownloadUnavailable) as err:
-        fetch(_remote(), cache, quiet=True, timeout=5)
+        fetch(_remote(), cache, mirror=closed_port_url, quiet=True, timeout=5)
     msg = str(err.value)
     assert "https://example.invalid/blob.bin" in msg  # where to fetch it by hand
     assert str(cache / "blob.bin") in msg  # exactly where to put it
@@ -87,18 +88,28 @@ def test_no_network_names_url_folder_and_file(closed_port_url, tmp_path, monkeyp
 
 
 def test_an_unreachable_host_is_not_tried_again(closed_port_url, tmp_path, monkeypatch):
-    monkeypatch.setenv("DL7_MIRROR", closed_port_url)
+    port = int(closed_port_url.rsplit(":", 1)[1])
+    attempts = []
+    guarded_connect = socket.socket.connect  # conftest's: loopback only
+
+    def counting_connect(self, address):
+        if isinstance(address, tuple) and address[1] == port:
+            attempts.append(address)
+        return guarded_connect(self, address)
+
+    monkeypatch.setattr(socket.socket, "connect", counting_connect)
     with pytest.raises(DownloadUnavailable):
-        fetch(_remote(), tmp_path / "cache", quiet=True, timeout=5)
-    monkeypatch.setattr("urllib.request.urlopen", lambda *a, **k: pytest.fail("tried again"))
+        fetch(_remote(), tmp_path / "cache", mirror=closed_port_url, quiet=True, timeout=5)
+    tried = len(attempts)
+    assert tried >= 1
     with pytest.raises(DownloadUnavailable, match="уже был недоступен"):
-        fetch(_remote(filename="other.bin"), tmp_path / "cache", quiet=True)
+        fetch(_remote(filename="other.bin"), tmp_path / "cache", mirror=closed_port_url, quiet=True)
+    assert len(attempts) == tried, "the unreachable host was tried again"
 
 
-def test_http_error_names_the_status(file_server, tmp_path, monkeypatch):
-    monkeypatch.setenv("DL7_MIRROR", file_server.url)  # the server has no such file: 404
-    with pytest.raises(DownloadUnavailable, match="HTTP 404"):
-        fetch(_remote(), tmp_path / "cache", quiet=True)
+def test_http_error_names_the_status(file_server, tmp_path):
+    with pytest.raises(DownloadUnavailable, match="HTTP 404"):  # the server has no such file
+        fetch(_remote(), tmp_path / "cache", mirror=file_server.url, quiet=True)
     assert not download.UNREACHABLE, "a 404 is not a network outage"
 
 
@@ -107,12 +118,27 @@ def test_without_mirror_the_official_url_is_tried_and_network_is_off_in_tests(tm
         fetch(_remote(), tmp_path / "cache", quiet=True, timeout=5)
 
 
-def test_hand_placed_copy_is_used_without_download(tmp_path, monkeypatch, closed_port_url):
-    monkeypatch.setenv("DL7_MIRROR", closed_port_url)
+@pytest.mark.parametrize("kind", ["http", "file"])
+def test_a_full_disk_is_a_local_error_not_a_network_one(kind, file_server, tmp_path, full_disk, monkeypatch):
+    """Issue 13: ENOSPC while writing was reported as 'cannot download' and marked the host unreachable."""
+    (file_server.root / "blob.bin").write_bytes(PAYLOAD)
+    cache = tmp_path / "cache"
+    full_disk(cache, room=1000)
+    monkeypatch.setenv("DL7_MIRROR", file_server.url if kind == "http" else file_server.root.as_uri())
+    with pytest.raises(DataError) as err:
+        fetch(_remote(), cache, quiet=True)
+    assert not isinstance(err.value, DownloadUnavailable)  # auto mode must not switch to the stand-ins
+    msg = str(err.value)
+    assert str(cache) in msg and "диска" in msg and "DL7_DATA_DIR" in msg
+    assert not download.UNREACHABLE
+    assert _leftovers(cache) == [], "a half-written file was left in the cache"
+
+
+def test_hand_placed_copy_is_used_without_download(tmp_path, closed_port_url):
     cache = tmp_path / "cache"
     cache.mkdir()
     (cache / "blob.bin").write_bytes(PAYLOAD)
-    assert fetch(_remote(), cache, quiet=True).read_bytes() == PAYLOAD
+    assert fetch(_remote(), cache, mirror=closed_port_url, quiet=True).read_bytes() == PAYLOAD
     assert (cache / ".blob.bin.verified").is_file()
 
 
@@ -169,10 +195,15 @@ def test_zip_member_outside_target_is_refused(tmp_path):
     assert not (tmp_path / "outside.csv").exists()
 
 
-def test_truncated_archive_is_a_clear_error_and_leaves_nothing(tmp_path):
+def _truncated_tar(tmp_path):
     full = build_aclimdb_tar(tmp_path / "full.tar.gz").read_bytes()
     archive = tmp_path / "aclImdb_v1.tar.gz"
     archive.write_bytes(full[: len(full) // 2])
+    return archive
+
+
+def test_truncated_archive_is_a_clear_error_and_leaves_nothing(tmp_path):
+    archive = _truncated_tar(tmp_path)
     with pytest.raises(DataError) as err:
         extract(archive, tmp_path / "cache", "aclImdb")
     assert "повреждён" in str(err.value) and str(archive) in str(err.value)
@@ -183,14 +214,17 @@ def test_archive_without_expected_member(tmp_path):
     archive = tmp_path / "other.zip"
     with zipfile.ZipFile(archive, "w") as zf:
         zf.writestr("something.csv", "a\n")
-    with pytest.raises(DataError, match="jena_climate_2009_2016.csv"):
-        extract(archive, tmp_path / "cache", "jena_climate_2009_2016.csv")
+    with pytest.raises(DataError, match=JENA_CSV):
+        extract(archive, tmp_path / "cache", JENA_CSV)
     assert _leftovers(tmp_path / "cache") == []
 
 
-def test_extraction_is_safe_without_tarfile_filters(tmp_path, monkeypatch):
-    """Pythons before 3.10.12 / 3.11.4 have no tarfile filters: our own member check still refuses."""
-    monkeypatch.delattr(tarfile, "data_filter", raising=False)
+def test_without_tarfile_filters_bad_archives_are_clear_errors(tmp_path, monkeypatch):
+    """Issue 13: Python 3.11.0-3.11.3 have neither tarfile.data_filter nor tarfile.FilterError; naming
+    the latter in an except clause turned every unsafe or corrupt archive into an AttributeError."""
+    monkeypatch.delattr(tarfile, "data_filter")
+    monkeypatch.delattr(tarfile, "FilterError")
+    monkeypatch.setattr(tarfile.TarFile, "extraction_filter", staticmethod(lambda member, path: member))  # none
     good = build_aclimdb_tar(tmp_path / "good.tar.gz")
     assert (extract(good, tmp_path / "ok", "aclImdb") / "README").is_file()
     evil = build_aclimdb_tar(tmp_path / "evil.tar.gz", extra=[("aclImdb/../../escaped.txt", b"x")])
@@ -199,3 +233,20 @@ def test_extraction_is_safe_without_tarfile_filters(tmp_path, monkeypatch):
     assert not (tmp_path / "escaped.txt").exists() and _leftovers(tmp_path / "cache") == []
     with pytest.raises(DataError, match="ссылка"):
         extract(_tar_with_link(tmp_path / "link.tar.gz", "../../outside"), tmp_path / "cache2", "aclImdb")
+    with pytest.raises(DataError, match="повреждён"):
+        extract(_truncated_tar(tmp_path), tmp_path / "cache3", "aclImdb")
+    assert _leftovers(tmp_path / "cache3") == []
+
+
+def test_a_full_disk_while_extracting_keeps_the_verified_archive(tmp_path, full_disk):
+    archive = build_jena_zip(tmp_path / "jena_climate_2009_2016.csv.zip")
+    stamp = tmp_path / ".jena_climate_2009_2016.csv.zip.verified"
+    stamp.write_text("verified")
+    folder = tmp_path / "jena_climate"
+    full_disk(folder, room=100)
+    with pytest.raises(DataError) as err:
+        extract(archive, folder, JENA_CSV, members=[JENA_CSV])
+    msg = str(err.value)
+    assert str(folder) in msg and "повреждён" not in msg and "место" in msg
+    assert archive.is_file() and stamp.is_file(), "a good archive is not to be downloaded again"
+    assert _leftovers(folder) == []

@@ -4,16 +4,16 @@ The prepare command runs in-process (its main()) against real-format files serve
 or a file:// folder, with utils.data.REMOTES set to their checksums; nothing reaches the network.
 """
 
-from __future__ import annotations
-
 import sys
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from tests import realformat as rf
 from tests.nbtools import REPO
-from utils import data, download
+from utils import data
+from utils.settings import get_settings
 
 sys.path.insert(0, str(REPO / "tools"))
 import prepare_data  # noqa: E402
@@ -37,8 +37,8 @@ def source(file_server, cache, monkeypatch):
 
 
 def _expected_layout(cache: Path) -> list[Path]:
-    return [cache / "imdb.npz", cache / "imdb_word_index.json", cache / "aclImdb" / "train" / "pos",
-            cache / "glove.6B" / "glove.6B.100d.txt", cache / "jena_climate" / data.JENA_CSV]
+    return [cache / "imdb.npz", cache / "imdb_word_index.json", cache / data.ACLIMDB_DIR / "train" / "pos",
+            cache / data.GLOVE_DIR / "glove.6B.100d.txt", cache / data.JENA_DIR / data.JENA_CSV]
 
 
 @pytest.mark.parametrize("mirror", ["http", "file"])
@@ -49,7 +49,7 @@ def test_prepare_fills_the_cache_and_later_loads_need_no_network(mirror, source,
     assert prepare_data.main([]) == 0
     out = capsys.readouterr().out
     assert all(p.exists() for p in _expected_layout(cache)), out
-    assert not (cache / "glove.6B" / "glove.6B.50d.txt").exists()  # only the dims asked for
+    assert not (cache / data.GLOVE_DIR / "glove.6B.50d.txt").exists()  # only the dims asked for
     assert "Итого реальных данных" in out and "скачан и проверен" in out
     assert bool(source.requests) == (mirror == "http")
 
@@ -58,12 +58,13 @@ def test_prepare_fills_the_cache_and_later_loads_need_no_network(mirror, source,
     monkeypatch.setattr(data, "_kumo_root", lambda: None)
     data.SOURCES.clear()
     (x_train, _), _ = data.load_imdb(num_words=20)
-    assert len(x_train) == 40
+    with np.load(source.root / "imdb.npz", allow_pickle=True) as served:
+        assert len(x_train) == len(served["x_train"])
     assert data.load_imdb_word_index()["фильм"] == 3
-    texts, labels = data.load_aclimdb("train")
-    assert "Отличный фильм, очень понравился." in texts and labels.tolist() == [0, 0, 0, 1, 1, 1]
+    assert (data.aclimdb_dir() / "train" / "pos" / "2_10.txt").read_text(encoding="utf-8") == \
+        "Отличный фильм, очень понравился."
     assert data.glove_path(100).read_text(encoding="utf-8").splitlines() == rf.glove_lines(100)
-    assert len(data.load_jena()) == 30
+    assert len(data.load_jena()) == len(rf.jena_csv_text().splitlines()) - 1
     assert len(data.SOURCES) == 5
     assert all(label.startswith("реальные") for label in data.SOURCES.values()), data.SOURCES
 
@@ -77,7 +78,7 @@ def test_prepare_twice_downloads_nothing_the_second_time(source, cache, capsys):
     out = capsys.readouterr().out
     assert source.requests == first, "the second run downloaded again"
     assert "скачан" not in out and out.count("уже в кэше") == 2 * len(prepare_data.DATASETS)  # log + table
-    assert (cache / "glove.6B" / "glove.6B.50d.txt").is_file()
+    assert (cache / data.GLOVE_DIR / "glove.6B.50d.txt").is_file()
 
 
 def test_prepare_skip_leaves_out_glove(source, cache, capsys):
@@ -133,12 +134,14 @@ def test_prepare_rejects_bad_arguments_and_settings(cache, monkeypatch, capsys, 
     assert "DL7_DATA_DIR" in capsys.readouterr().err
 
 
-# --- check_env -------------------------------------------------------------------------------------
-
-
-
-def test_download_stamp_is_what_prepare_relies_on(source, cache):
-    """prepare_data decides 'already there' with utils.download.is_verified: a verified file gets a stamp."""
+def test_what_is_in_place_counts_without_a_download(source, cache, closed_port_url, monkeypatch):
+    """A folder extracted by hand, or files verified once, are 'in the cache': nothing to download."""
+    assert all(prepare_data.bytes_needed(ds.key, get_settings()) > 0 for ds in prepare_data.DATASETS)
+    (cache / data.ACLIMDB_DIR / "train").mkdir(parents=True)
     prepare_data.main(["--skip", "aclimdb,glove,jena"])
-    assert download.is_verified(cache / "imdb.npz", data.REMOTES["imdb.npz"])
+    monkeypatch.setenv("DL7_MIRROR", closed_port_url)
+    s = get_settings()
+    assert prepare_data.cached_state("aclimdb", s) == "распакован" and prepare_data.bytes_needed("aclimdb", s) == 0
+    assert prepare_data.cached_state("imdb", s) == "проверен" and prepare_data.bytes_needed("imdb", s) == 0
     assert (cache / ".imdb.npz.verified").is_file()
+    assert prepare_data.cached_state("jena", s) is None

