@@ -6,6 +6,9 @@ import json
 import os
 from pathlib import Path
 
+from utils import settings
+from utils.settings import SCALES
+
 REPO = Path(__file__).resolve().parent.parent
 NOTEBOOKS = REPO / "notebooks"
 
@@ -27,8 +30,11 @@ def text_of(path: Path, cell_type: str | None = None) -> str:
 
 
 def settings_namespace(path: Path, scale: str, monkeypatch) -> dict:
-    """Execute the notebook's code cells tagged "settings" with DL7_SCALE=scale and return
-    the names they define (the constants the rest of the notebook uses)."""
+    """Execute the notebook's code cells tagged "settings" with DL7_SCALE=scale ("lesson", "full", "quick")
+    and return the names they define (the constants the rest of the notebook uses).  The speed probe of
+    the expected-time line is replaced by a constant: no timing in tests."""
+    assert scale in SCALES, f"scale {scale!r}: one of {SCALES}"
+    monkeypatch.setattr(settings, "speed_probe", lambda repeats=3: 0.1)
     monkeypatch.setenv("DL7_SCALE", scale)
     monkeypatch.setenv("DL7_DATA", "synthetic")
     monkeypatch.chdir(NOTEBOOKS)

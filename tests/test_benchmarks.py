@@ -1,7 +1,7 @@
-"""The benchmark command (benchmarks/): a smoke run end to end, and the equalities it relies on.
+"""The benchmark command (benchmarks/): a smoke run end to end, and the equalities its tables rely on.
 
-The smoke run (``python -m benchmarks.run --quick``) runs every section on tiny sizes in a
-subprocess, writing only under tmp_path; the real benchmark is run by hand (benchmarks/README.md).
+The smoke run (``python -m benchmarks.run --quick``) runs every section on tiny sizes in a subprocess,
+writing only under tmp_path; the real benchmark is run by hand (benchmarks/README.md).
 """
 
 from __future__ import annotations
@@ -14,114 +14,106 @@ import sys
 import numpy as np
 import pytest
 
-from benchmarks import glove, onehot, pipelines
-from benchmarks.run import SECTIONS, parse_args
+from benchmarks import lecture as L
+from benchmarks import run
 from tests.nbtools import REPO
-
-SECTION_TITLES = ["## 1. Notebook wall time", "## 2. Time per epoch", "## 3. Jena input pipelines",
-                  "## 4. GloVe parsing", "## 5. One-hot encoding", "## 6. Full-mode running time"]
+from utils.settings import TIMINGS_FILE
 
 
-def test_smoke_run_produces_every_table(tmp_path):
+def test_smoke_run_prints_every_table_and_records_nothing(tmp_path):
     out = tmp_path / "report.md"
-    env = {**os.environ, "DL7_DATA_DIR": str(tmp_path / "data"), "TF_CPP_MIN_LOG_LEVEL": "2", "MPLBACKEND": "Agg"}
-    proc = subprocess.run(
-        [sys.executable, "-m", "benchmarks.run", "--quick", "--out", str(out), "--cache-dir", str(tmp_path / "cache"),
-         "--work-dir", str(tmp_path / "work")],
-        cwd=REPO, env=env, capture_output=True, text=True, timeout=300)
+    timings = TIMINGS_FILE.read_bytes()
+    env = {**os.environ, "DL7_DATA_DIR": str(tmp_path / "data"), "TF_CPP_MIN_LOG_LEVEL": "2"}
+    proc = subprocess.run([sys.executable, "-m", "benchmarks.run", "--quick", "--out", str(out)], cwd=REPO, env=env,
+                          capture_output=True, text=True, timeout=600)
     assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
     report = out.read_text(encoding="utf-8")
-    assert all(title in proc.stdout for title in SECTION_TITLES)  # the tables are printed too
-
-    # the header line: date, CPU, cores, versions
-    assert re.search(r"\d{4}-\d\d-\d\d .*CPU: .+ · \d+ cores usable .*TensorFlow \d.*Keras \d", report)
-    for title in SECTION_TITLES:
-        assert title in report, f"missing section {title!r}"
-    tables = re.findall(r"^\| .+ \|\n\|(?:---\|)+\n(?:\| .+ \|\n)+", report, flags=re.M)
-    assert len(tables) == len(SECTION_TITLES), report
-    # every equality check held, nothing failed, nothing was left unmeasured
-    assert "DIFFERENT" not in report and "FAILED" not in report, report
-    assert report.count("identical") >= 2 + 2 + 3, report  # pipelines (2), GloVe parsers (2), one-hot (3)
-    assert "SMOKE RUN" in report
-    # section 2 says how each number was measured
-    assert "extrapolated from 2 steps" in report
-    # the executed smoke notebook lands in the work folder, not in the repository
-    assert list((tmp_path / "work").rglob("*.ipynb"))
+    titles = [f"## {i}. {name}" for i, name in enumerate(run.SECTIONS, 1)]
+    assert all(t in report and t in proc.stdout for t in titles)
+    assert re.search(r"\d{4}-\d\d-\d\d \d\d:\d\d · .+ядер: \d+.+TensorFlow \d.+keras \d", report)
+    tables = re.findall(r"^\| .+ \|\n\|(?: --- \|)+\n(?:\| .+ \|\n?)+", report, flags=re.M)
+    assert len(tables) == len(titles) + 1, report  # models has a second table: the computed full-mode times
+    assert "DIFFERENT" not in report and report.count("identical") == 2 + 1 + 1, report  # pipelines, GloVe, one-hot
+    assert "SMOKE RUN" in report and "1 warm-up + 2 timed steps" in report
+    assert list((tmp_path / "data" / "benchmarks").glob("glove.synthetic.*.txt"))  # written under DL7_DATA_DIR
+    assert TIMINGS_FILE.read_bytes() == timings  # --quick never records
 
 
-def test_only_accepts_names_numbers_and_lists():
-    assert parse_args(["--only", "glove,5"]).sections == ["glove", "onehot"]
-    assert parse_args([]).sections == list(SECTIONS)
-    with pytest.raises(SystemExit):
-        parse_args(["--only", "nothing"])
+def test_arguments_name_sections_by_name_or_number_and_check_model_keys():
+    assert run.parse_args(["--only", "glove,4"]).sections == ["glove", "onehot"]
+    assert run.parse_args([]).sections == list(run.SECTIONS) and run.parse_args([]).models == list(run.MODELS)
+    assert run.parse_args(["--models", "jena_gru,lstm"]).models == ["jena_gru", "lstm"]
+    for wrong in (["--only", "nothing"], ["--models", "gpt"], ["--only", "9"]):
+        with pytest.raises(SystemExit):
+            run.parse_args(wrong)
 
 
-# --- one-hot: the lecture's loops and the vectorized versions give the same arrays -----------------
+def fake_epochs(key):
+    """1 s per training epoch and 0.5 s per validation pass, whatever the model."""
+    return {("train", "notebook"): 1.0, ("val", "notebook"): 0.5, ("train", "plain"): 2.0, ("val", "plain"): 1.0}
+
+
+def test_full_mode_times_are_recorded_only_by_a_full_run(monkeypatch):
+    recorded = []
+    monkeypatch.setattr(run, "measure", lambda key, args, jena: fake_epochs(key))
+    monkeypatch.setattr(run, "record_times", lambda *a, **kw: recorded.append((a, kw)))
+    monkeypatch.setattr(run, "speed_probe", lambda: 0.25)
+    text = run.models_section(run.parse_args(["--quick", "--models", ",".join(run.MODELS)]), None, {})
+    assert "7.2 | 30.0 s" in text and not recorded  # SimpleRNN + LSTM: 10 epochs x 1.5 s each
+    run.models_section(run.parse_args(["--models", "simple_rnn,lstm,jena_gru"]), None, {})
+    assert recorded == [(({"7.2": 30.0}, "full", 0.25), {"computed": True})]  # 7.1 and 7.3 not all measured
+    recorded.clear()
+    run.models_section(run.parse_args([]), None, {})
+    # 7.1: 10 + 20 + 20 epochs; 7.3: 20 + 20 + 40 + 40 + 20 + 40 + 10 + 10 epochs, 1.5 s each
+    assert recorded[0][0][0] == {"7.1": 75.0, "7.2": 30.0, "7.3": 300.0}
+
 
 def test_word_one_hot_vectorized_equals_the_loop():
-    samples = onehot.make_samples(300) + ["The cat sat on the mat.", "short"]
-    reference = onehot.word_loop(samples)
-    assert reference.shape[:2] == (302, onehot.WORD_MAX_LENGTH)
-    assert reference.sum() == sum(min(len(s.split(" ")), onehot.WORD_MAX_LENGTH) for s in samples)
-    assert np.array_equal(onehot.word_vectorized(samples), reference)
-    assert np.array_equal(onehot.word_eye(samples), reference)
+    samples = L.make_samples(300) + ["The cat sat on the mat.", "short"]
+    reference = L.word_loop(samples)
+    assert reference.shape == (302, 10, len({w for s in samples for w in s.split(" ")}) + 1)  # index 0: no word
+    assert reference.sum() == sum(min(len(s.split(" ")), 10) for s in samples)
+    assert np.array_equal(L.word_vectorized(samples), reference)
+    assert not np.array_equal(L.word_vectorized(samples[1:] + samples[:1]), reference)
 
-
-def test_char_one_hot_vectorized_equals_the_loop():
-    samples = onehot.make_samples(200, seed=3) + ["The cat sat on the mat.", "~ !", ""]
-    reference = onehot.char_loop(samples)
-    assert reference.shape == (203, onehot.CHAR_MAX_LENGTH, 96)
-    assert np.array_equal(onehot.char_vectorized(samples), reference)
-
-
-# --- Jena: the book's generator and the vectorized gather give the same windows -----------------------
 
 @pytest.fixture(scope="module")
 def jena():
-    return pipelines.jena_array()
+    return np.random.default_rng(0).standard_normal((L.ROWS, L.FEATURES), dtype=np.float32)
 
 
 def test_gather_equals_the_books_generator_for_the_same_rows(jena):
     np.random.seed(123)
-    samples, targets = next(pipelines.generator(jena, 1440, 144, 0, 200000, shuffle=True, batch_size=128, step=6))
+    samples, targets = next(L.generator(jena, 1440, 144, 0, 200000, shuffle=True, batch_size=128, step=6))
     np.random.seed(123)
     rows = np.random.randint(1440, 200000, size=128)
-    x, y = pipelines.gather_windows(jena, rows)
+    x, y = L.gather_windows(jena, rows)
     assert samples.shape == x.shape == (128, 240, 14)
     assert np.array_equal(samples, x) and np.array_equal(targets, y)
-    # and literally the slide's definition for one row
-    r = rows[5]
+    r = rows[5]  # and literally the slide's definition for one row
     assert np.array_equal(x[5], jena[r - 1440:r:6]) and y[5] == jena[r + 144][1]
 
 
-def test_pipeline_checks_pass_and_catch_a_shift(jena):
-    assert pipelines.check_generator_vs_gather(jena)
-    # a target one row off is told apart: the comparison is not vacuous
-    shifted = next(pipelines.gather_generator(jena, 1440, 144 + 1, 200001, 300000))
-    book = next(pipelines.generator(jena, 1440, 144, 200001, 300000))
-    assert np.array_equal(shifted[0], book[0]) and not np.array_equal(shifted[1], book[1])
+def test_fast_generator_in_order_equals_the_books_generator_across_the_wrap(jena):
+    book = L.generator(jena, 1440, 144, 200001, 203000, batch_size=128, step=6)
+    fast = L.fast_generator(jena, 200001, 203000)
+    for _ in range(14):  # (203000 - 201441) / 128 = 12.2 batches: wraps around once
+        (s1, t1), (s2, t2) = next(book), next(fast)
+        assert np.array_equal(s1, s2) and np.array_equal(t1, t2)
+    shifted = next(L.fast_generator(jena[1:], 200001, 203000))
+    assert not np.array_equal(shifted[1], next(L.generator(jena, 1440, 144, 200001, 203000))[1])
 
 
-# --- GloVe: the parsers agree, tricky tokens included -------------------------------------------------
+def test_timeseries_dataset_gives_the_generators_windows(jena):
+    (s1, t1), (s2, t2) = next(L.generator(jena, 1440, 144, 200001, 300000)), next(iter(
+        L.timeseries_dataset(jena, 200001, 300000, shuffle=False)))
+    assert np.array_equal(s1, s2.numpy()) and np.array_equal(t1, t2.numpy())
+
 
 def test_glove_parsers_agree_on_tricky_tokens(tmp_path):
-    path = glove.glove_file(tmp_path, lines=400, dim=100)
+    path = L.glove_file(tmp_path, lines=400, dim=100)
     lines = path.read_text(encoding="utf-8").splitlines()
     assert len(lines) == 400 and all(len(line.split(" ")) == 101 for line in lines)
-    results = {name: fn(path) for name, (_label, fn) in glove.PARSERS.items()}
-    reference = results["loop"]
-    assert {'"', "null", "nan", "NA", "#"} <= set(reference)
-    assert len(reference) == 400
-    for name, parsed in results.items():
-        assert glove.digest(parsed) == glove.digest(reference), name
-        assert all(v.dtype == np.float32 and v.shape == (100,) for v in parsed.values()), name
-
-
-def test_model_keys_of_the_command_line_are_the_models_of_section_2():
-    from benchmarks import models
-    from benchmarks.run import MODEL_KEYS
-
-    assert models.KEYS == MODEL_KEYS
-    assert parse_args(["--models", "jena_gru,lstm"]).models == ("jena_gru", "lstm")
-    with pytest.raises(SystemExit):
-        parse_args(["--models", "gpt"])
+    loop, pandas = L.parse_loop(path), L.parse_pandas(path)
+    assert list(loop) == list(pandas) and set(L.TRICKY) <= set(loop) and len(loop) == 400
+    assert all(np.array_equal(loop[w], v) and v.dtype == np.float32 and v.shape == (100,) for w, v in pandas.items())

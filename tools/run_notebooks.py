@@ -1,61 +1,164 @@
-"""Run every notebook headless, in the current mode (DL7_SCALE, DL7_DATA), and time it.
+"""Run the notebooks headless (nbclient; the kernel starts in the notebook's folder) and time them.
 
-    python tools/run_notebooks.py                 # all notebooks
-    python tools/run_notebooks.py notebooks/7.2-*.ipynb
+    python tools/run_notebooks.py [NOTEBOOK ...]   # current DL7_* mode; executed copies in runs/<scale>-<data>/
+    python tools/run_notebooks.py --store          # THE stored run: lesson scale, offline data; every output into
+                                                   # the notebooks, their wall times into notebooks/timings.json
+    python tools/run_notebooks.py --store --scale quick NOTEBOOK   # a fast store while editing (no times)
+    python tools/run_notebooks.py --scale quick --times            # record the quick-mode times
+    python tools/run_notebooks.py --smoke [--steps 30]  # full sizes, each fit 1 epoch of <= 30 steps: no result
 
-Executed copies (with all outputs and plots) go to runs/<scale>-<data>/ (gitignored);
-the notebooks themselves are not changed.  Prints a Markdown table of wall times.
+Stored: each code cell's source sha1 (metadata dl7.source_sha1: tests/test_repo.py fails on a stale output),
+counts 1..n (nbval --nbval-lax compares the # NBVAL_CHECK_OUTPUT cells), no timing metadata, progress bars at
+their last state.  A failing cell: exit status 1, the notebook untouched.  Times are kept with the speed probe
+(utils.settings.speed_probe) of the same run, for utils.settings.expected_seconds.
 """
 
 from __future__ import annotations
 
+import argparse
+import copy
+import datetime
+import hashlib
+import json
 import os
+import platform
 import sys
 import time
+from importlib.metadata import version
 from pathlib import Path
 
 import nbformat
 from nbclient import NotebookClient
-from nbclient.exceptions import CellExecutionError
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from utils.settings import get_settings, show_settings  # noqa: E402
+from utils.settings import SCALES, TIMINGS_FILE, get_settings, read_timings, speed_probe  # noqa: E402
+
+RUNS = REPO / "runs"  # executed copies (gitignored)
+INLINE = "module://matplotlib_inline.backend_inline"  # plots as image/png outputs (MPLBACKEND=Agg would drop them)
+SMOKE_PATCH = """# inserted by tools/run_notebooks.py --smoke: each fit is one epoch of at most {steps} steps
+import keras as _k
+import numpy as _np
+_fit, _n = _k.Model.fit, {steps}
+def _cut(a, n):
+    return a[:n] if isinstance(a, _np.ndarray) else tuple(_cut(b, n) for b in a) if isinstance(a, tuple) else a
+def _smoke_fit(self, x=None, y=None, **kw):
+    n = _n * (kw.get("batch_size") or 32)
+    kw.update(epochs=1, **{{k: min(kw[k], _n) for k in ("steps_per_epoch", "validation_steps") if kw.get(k)}})
+    kw["validation_data"] = _cut(kw.get("validation_data"), n)
+    return _fit(self, _cut(x, n), _cut(y, n), **kw)
+_k.Model.fit = _smoke_fit
+"""
 
 
-def run(path: Path, out_dir: Path, timeout: int = 7200) -> float:
-    nb = nbformat.read(path, as_version=4)
+def source_sha1(source: str) -> str:
+    return hashlib.sha1(source.encode("utf-8")).hexdigest()
+
+
+def execute(nb, folder: Path, timeout: int, smoke_steps: int = 0) -> tuple[float, Exception | None]:
+    """Run ``nb`` in place with the kernel's working folder ``folder``; (seconds, the error or None)."""
+    if smoke_steps:  # the patch goes right after the settings cell
+        code = [i for i, c in enumerate(nb.cells) if c.cell_type == "code"]
+        at = next((i for i in code if "settings" in nb.cells[i].metadata.get("tags", [])), code[0])
+        nb.cells.insert(at + 1, nbformat.v4.new_code_cell(SMOKE_PATCH.format(steps=smoke_steps)))
+    client = NotebookClient(nb, timeout=timeout, kernel_name="python3", record_timing=False, coalesce_streams=True,
+                            resources={"metadata": {"path": str(folder)}})
     t0 = time.perf_counter()
     try:
-        NotebookClient(nb, timeout=timeout, kernel_name="python3",
-                       resources={"metadata": {"path": str(path.parent)}}).execute()
-    finally:
-        out_dir.mkdir(parents=True, exist_ok=True)
-        nbformat.write(nb, out_dir / path.name)
-    return time.perf_counter() - t0
+        client.execute()
+    except Exception as exc:  # a failing cell, a dead kernel, a timeout
+        return time.perf_counter() - t0, exc
+    return time.perf_counter() - t0, None
 
 
-def main(argv: list[str]) -> int:
+def prepare_for_commit(nb, metadata, s) -> None:
+    """Counts 1..n, the source hash of each code cell, no volatile metadata; the notebook's metadata as before,
+    plus the scale and data of the stored run."""
+    nb.metadata = metadata
+    nb.metadata["dl7"] = {"stored_run": {"scale": s.scale, "data": s.data}}
+    code = [c for c in nb.cells if c.cell_type == "code"]
+    for number, cell in enumerate(code, start=1):
+        cell.execution_count = number
+        cell.metadata.pop("execution", None)
+        cell.metadata["dl7"] = {"source_sha1": source_sha1(cell.source)}
+        for out in cell.outputs:
+            if "execution_count" in out:
+                out["execution_count"] = number
+
+
+def machine() -> str:
+    cpuinfo = Path("/proc/cpuinfo").read_text().splitlines() if Path("/proc/cpuinfo").is_file() else []
+    cpu = next((x.split(":", 1)[1].strip() for x in cpuinfo if x.startswith("model name")), platform.processor())
+    return (f"{cpu}, ядер: {os.cpu_count()}, {platform.system()}, Python {platform.python_version()}, "
+            f"TensorFlow {version('tensorflow')}")
+
+
+def record_times(seconds: dict[str, float], scale: str, probe_s: float, computed: bool = False) -> None:
+    """Write seconds[nb][scale] into timings.json (measured, or computed from measured epochs) with this run's
+    speed probe; the entries already there are re-expressed at this probe, so each keeps its meaning."""
+    t = read_timings(TIMINGS_FILE)
+    for entries in t.get("seconds", {}).values():
+        entries.update({k: round(v * probe_s / t.get("probe_s", probe_s), 1) for k, v in entries.items()})
+    flags = t.get("computed", {})
+    for nb, value in seconds.items():
+        t.setdefault("seconds", {}).setdefault(nb, {})[scale] = round(value, 1)
+        flags[nb] = {k: True for k in flags.get(nb, {}) if k != scale} | ({scale: True} if computed else {})
+    t.update(computed={nb: f for nb, f in flags.items() if f}, probe_s=round(probe_s, 4), machine=machine(),
+             date=datetime.date.today().isoformat())
+    TIMINGS_FILE.write_text(json.dumps(t, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+
+
+def main(argv: list[str] | None = None) -> int:
+    doc = __doc__.split("\n\n")
+    p = argparse.ArgumentParser(prog="python tools/run_notebooks.py", description=doc[0], epilog=doc[1],
+                                formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("notebooks", nargs="*", type=Path, help="default: notebooks/*.ipynb")
+    p.add_argument("--store", action="store_true", help="write the outputs into the notebooks (DL7_DATA=synthetic, "
+                                                        "scale lesson unless --scale; at lesson scale also --times)")
+    p.add_argument("--scale", choices=SCALES, help="DL7_SCALE of this run (default: the environment's)")
+    p.add_argument("--times", action="store_true", help="record the wall times in notebooks/timings.json")
+    p.add_argument("--smoke", action="store_true", help="full sizes, every fit cut to one short epoch")
+    p.add_argument("--steps", type=int, default=30, help="--smoke: steps per fit (default 30)")
+    p.add_argument("--timeout", type=int, default=3600, help="seconds per cell (default 3600)")
+    args = p.parse_args(argv)
+    if args.smoke and (args.store or args.times or args.scale not in (None, "full")):
+        p.error("--smoke runs at full scale, cut short: nothing to store or time")
+    if args.store or args.smoke:
+        os.environ["DL7_DATA"] = "synthetic" if args.store else os.environ.get("DL7_DATA") or "synthetic"
+    scale = "full" if args.smoke else args.scale or ("lesson" if args.store else os.environ.get("DL7_SCALE"))
+    os.environ.update({"MPLBACKEND": INLINE, **({"DL7_SCALE": scale} if scale else {})})
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
     s = get_settings()
-    show_settings(settings=s)
-    paths = [Path(a).resolve() for a in argv] or sorted((REPO / "notebooks").glob("*.ipynb"))
-    out_dir = REPO / "runs" / f"{s.scale}-{s.data}"
-    rows, failed = [], 0
-    for p in paths:
-        try:
-            seconds = run(p, out_dir)
-            rows.append(f"| {p.name} | {seconds:.0f} | ok |")
-        except CellExecutionError as exc:
-            failed += 1
-            rows.append(f"| {p.name} | - | FAILED: {str(exc).splitlines()[0][:80]} |")
-        print(rows[-1], flush=True)
-    print(f"\n| notebook ({s.scale}, {s.data}) | seconds | status |\n|---|---|---|")
-    print("\n".join(rows))
-    print(f"\nExecuted copies: {out_dir}")
-    return 1 if failed else 0
+    record = args.times or (args.store and s.scale == "lesson")
+    paths = [p.resolve() for p in args.notebooks] or sorted((REPO / "notebooks").glob("*.ipynb"))
+    label = "smoke-full" if args.smoke else f"{s.scale}-{s.data}"
+    print(f"DL7_SCALE={s.scale}, DL7_DATA={s.data}" + (f", each fit: 1 epoch x <= {args.steps} steps" * args.smoke))
+    probes = [speed_probe()] if record else []
+    rows, times = [], {}
+    for path in paths:
+        print(f"{path.name} ...", flush=True)
+        nb = nbformat.read(path, as_version=4)
+        metadata = copy.deepcopy(nb.metadata)
+        seconds, error = execute(nb, path.parent, args.timeout, args.steps if args.smoke else 0)
+        (RUNS / label).mkdir(parents=True, exist_ok=True)
+        nbformat.write(nb, RUNS / label / path.name)
+        if error:
+            print(error, file=sys.stderr, flush=True)
+        elif args.store:
+            prepare_for_commit(nb, metadata, s)
+            nbformat.write(nb, path)
+        times.update({} if error else {path.stem.split("-")[0]: seconds})  # "7.1": the key of timings.json
+        failed = f"FAILED: {getattr(error, 'ename', type(error).__name__)}: {getattr(error, 'evalue', '')}"[:90]
+        rows.append(f"| {path.name} | {seconds:.0f} | {failed if error else 'ok'} |")
+    print(f"\n| notebook ({label}) | seconds | status |\n|---|---|---|\n" + "\n".join(rows))
+    print(f"Executed copies: {RUNS / label}")
+    if record and times:
+        probes.append(speed_probe())
+        record_times(times, s.scale, sum(probes) / len(probes))
+        print(f"Times ({s.scale}) recorded in {TIMINGS_FILE}; speed probe before/after: {probes}")
+    return 0 if len(times) == len(paths) else 1
 
 
 if __name__ == "__main__":
-    sys.exit(main(sys.argv[1:]))
+    sys.exit(main())
