@@ -15,14 +15,18 @@ import shutil
 import tarfile
 import urllib.parse
 import urllib.request
+import warnings
 import zipfile
 import zlib
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
-import pooch
 import requests
-from tqdm import tqdm  # the text bar: works in a terminal and in Jupyter without ipywidgets
+from tqdm import TqdmWarning, tqdm  # the text bar: works in a terminal and in Jupyter without ipywidgets
+
+with warnings.catch_warnings():  # pooch imports tqdm.auto, which in Jupyter warns that ipywidgets is missing
+    warnings.simplefilter("ignore", TqdmWarning)
+    import pooch
 
 from .settings import get_settings
 
