@@ -1,103 +1,259 @@
-"""Notebook 7.1 (text vectorization, embeddings, GloVe): settings, ported listings, checked outputs."""
+"""Notebook 7.1 (text vectorization, embeddings, GloVe): the lecture's hyperparameters per scale,
+the R-like tokenizer of the notebook, checked outputs."""
+
+from __future__ import annotations
+
+import ast
+import collections
 
 import pytest
 from nbtools import cells, notebook, settings_namespace, text_of
 
 NB = notebook("7.1-")
 
-# Scale-dependent constants: their full-mode values are the lecture's (None = all reviews of the data set).
+# Scale-dependent constants: their full-scale values are the lecture's (None = all reviews of the data set).
 LECTURE = {
-    "EPOCHS_IMDB": 10,            # fit(epochs = 10), Embedding(10000, 8), maxlen = 20
-    "IMDB_TRAIN_REVIEWS": None,   # dataset_imdb(): all 25,000 training reviews
-    "REVIEWS_PER_CLASS": None,    # every file of aclImdb/train/{neg,pos}
-    "VALIDATION_SAMPLES": 10000,  # validation_samples <- 10000
-    "EPOCHS_GLOVE": 20,           # fit(epochs = 20), GloVe model and the model without GloVe
+    "EPOCHS_IMDB": 10,               # fit(epochs = 10), Embedding(10000, 8), maxlen = 20
+    "IMDB_TRAIN_REVIEWS": None,      # dataset_imdb(): all 25,000 training reviews
+    "REVIEWS_PER_CLASS": None,       # every file of aclImdb/train/{neg,pos}
+    "VALIDATION_SAMPLES": 10000,     # validation_samples <- 10000
+    "EPOCHS_GLOVE": 20,              # fit(epochs = 20), GloVe model and the model without GloVe
     "TEST_REVIEWS_PER_CLASS": None,  # every file of aclImdb/test/{neg,pos}
 }
+REVIEWS_PER_SPLIT = 25000  # real aclImdb and imdb.npz
 
 
-def code_text() -> str:
-    return text_of(NB, "code")
+def code_cells() -> list[str]:
+    return ["".join(c["source"]) for c in cells(NB) if c["cell_type"] == "code"]
 
 
-def markdown_text() -> str:
-    return text_of(NB, "markdown")
+def _literal(node):
+    try:
+        return ast.literal_eval(node)
+    except ValueError:
+        return ast.unparse(node)  # a name or an expression: its source text
 
 
-def test_full_mode_uses_the_lecture_values(monkeypatch):
+def assigned(name: str) -> list:
+    """The values assigned to ``name`` at the top level of the code cells, in order."""
+    values = []
+    for source in code_cells():
+        for node in ast.parse(source).body:
+            if isinstance(node, ast.Assign) and any(isinstance(t, ast.Name) and t.id == name for t in node.targets):
+                values.append(_literal(node.value))
+    return values
+
+
+def calls(name: str) -> list[dict]:
+    """Arguments (literals, or source text) of every call of ``name(...)`` or ``<something>.name(...)``:
+    keyword arguments by name, positional ones under the keys 0, 1, ..."""
+    found = []
+    for source in code_cells():
+        for node in ast.walk(ast.parse(source)):
+            func = getattr(node, "func", None)
+            if isinstance(node, ast.Call) and name in (getattr(func, "attr", None), getattr(func, "id", None)):
+                args = {i: _literal(a) for i, a in enumerate(node.args)}
+                args.update({k.arg: _literal(k.value) for k in node.keywords if k.arg})
+                found.append(args)
+    return found
+
+
+# --- the lecture's hyperparameters, per scale ---------------------------------------------------
+
+def test_full_scale_uses_the_lecture_values(monkeypatch):
     ns = settings_namespace(NB, "full", monkeypatch)
-    for name, value in LECTURE.items():
-        assert ns[name] == value, name
+    assert {name: ns[name] for name in LECTURE} == LECTURE
 
 
-def test_quick_mode_is_smaller(monkeypatch):
+def test_lesson_scale_is_at_most_the_lecture(monkeypatch):
+    lesson = settings_namespace(NB, "lesson", monkeypatch)
+    for name, full in LECTURE.items():
+        value = lesson[name]
+        if full is None:  # "all reviews": lesson may take all of them or fewer
+            assert value is None or 0 < value < REVIEWS_PER_SPLIT, name
+        else:
+            assert 0 < value <= full, name
+    # the GloVe comparison needs the 200 training samples and a validation set of at least 1,000
+    assert lesson["VALIDATION_SAMPLES"] >= 1000
+
+
+def test_quick_scale_is_small(monkeypatch):
     quick = settings_namespace(NB, "quick", monkeypatch)
     assert 0 < quick["EPOCHS_IMDB"] <= 2 and 0 < quick["EPOCHS_GLOVE"] <= 2
     assert 0 < quick["VALIDATION_SAMPLES"] < LECTURE["VALIDATION_SAMPLES"]
-    # None means "all" in full mode; quick mode cuts the real data sets (25,000 reviews per split)
-    assert 0 < quick["IMDB_TRAIN_REVIEWS"] < 25000
-    assert 0 < quick["TEST_REVIEWS_PER_CLASS"] < 12500
+    assert 0 < quick["IMDB_TRAIN_REVIEWS"] < REVIEWS_PER_SPLIT
+    assert 0 < quick["TEST_REVIEWS_PER_CLASS"] < REVIEWS_PER_SPLIT // 2
     # 200 training + the validation samples must fit into the reviews read in quick mode
-    assert 200 + quick["VALIDATION_SAMPLES"] <= 2 * quick["REVIEWS_PER_CLASS"] < 25000
+    assert 200 + quick["VALIDATION_SAMPLES"] <= 2 * quick["REVIEWS_PER_CLASS"] < REVIEWS_PER_SPLIT
 
 
-@pytest.mark.parametrize("fragment", [
-    # n-grams of the slide
-    '"The cat sat on the mat."', "bag_of_ngrams(tokens, 2)", "bag_of_ngrams(tokens, 3)", "ngrams=3",
-    # word-level one-hot: the loop, NumPy, TextVectorization
-    'samples = ["The cat sat on the mat.", "The dog ate my homework."]', "token_index[word] = len(token_index) + 1",
-    "max_length = 10", "results[i, j, index] = 1", "np.eye(depth)[indices]", 'output_mode="multi_hot"',
-    'output_mode="int"',
-    # character level
-    "[chr(code) for code in range(32, 127)]", "max_length = 50", "char_index.get(character, oov_index)",
-    # hashing trick
-    "import mmh3", "dimensionality = 1000", "abs(mmh3.hash(word)) % dimensionality", "PYTHONHASHSEED",
-    "data.load_imdb_word_index()",
-    # Embedding layer
-    "layers.Embedding(input_dim=1000, output_dim=64)",
-    # IMDB, maxlen 20
-    "max_features = 10000", "maxlen = 20", "data.load_imdb(num_words=max_features)",
-    "keras.utils.pad_sequences(x_train, maxlen=maxlen)", "layers.Embedding(input_dim=10000, output_dim=8)",
-    "layers.Flatten()", 'layers.Dense(1, activation="sigmoid")', 'optimizer="rmsprop"',
-    'loss="binary_crossentropy"', 'metrics=["acc"]', "epochs=EPOCHS_IMDB", "batch_size=32", "validation_split=0.2",
-    "model.summary()",
-    # raw IMDB + GloVe
-    "data.aclimdb_dir()", 'for label_type in ("neg", "pos"):', "maxlen = 100", "training_samples = 200",
-    "validation_samples = VALIDATION_SAMPLES", "max_words = 10000", "layers.TextVectorization(",
-    '"Found", len(vocabulary) - 2, "unique tokens."', "keras.utils.pad_sequences(sequences, maxlen=maxlen)",
-    "data.glove_path(100)", '"Found", len(embeddings_index), "word vectors."', "quoting=csv.QUOTE_NONE",
-    "embedding_dim = len(values) - 1", "np.zeros((max_words, embedding_dim)",
-    "embedding_matrix[index] = embedding_vector",
-    "layers.Embedding(input_dim=max_words, output_dim=embedding_dim)", 'layers.Dense(32, activation="relu")',
-    "model.layers[0].set_weights([embedding_matrix])", "model.layers[0].trainable = False",
-    "epochs=EPOCHS_GLOVE", "validation_data=(x_val, y_val)",
-    'S.data_dir / "models" / "pre_trained_glove_model.weights.h5"', "model.save_weights(weights_path)",
-    # the book: without GloVe, test set
-    'imdb_dir / "test"', "model.load_weights(weights_path)", "model.evaluate(x_test, y_test",
-    "model_no_glove.evaluate(x_test, y_test",
-    # closing table with the published figures and the data source
-    '"0.759"', '"0.572"', '"0.528"', 'data.source_label("aclImdb")', 'data.source_label("GloVe")',
-    'data.source_label("IMDB (imdb.npz)")',
+@pytest.mark.parametrize("name, values", [
+    ("max_length", [10, 50, 10]),   # word one-hot, character one-hot, hashing
+    ("dimensionality", [1000]),     # hashing trick
+    ("max_features", [10000]),      # IMDB: 10,000 most frequent words
+    ("maxlen", [20, 100]),          # IMDB: 20 words; raw reviews: 100 words
+    ("training_samples", [200]),
+    ("validation_samples", ["VALIDATION_SAMPLES"]),
+    ("max_words", [10000]),
 ])
-def test_listing_is_ported(fragment):
-    assert fragment in code_text()
+def test_lecture_constants(name, values):
+    assert assigned(name) == values
+
+
+def test_lecture_layers():
+    embeddings = [(e.get("input_dim"), e.get("output_dim")) for e in calls("Embedding")]
+    assert embeddings == [(1000, 64), (10000, 8), ("max_words", "embedding_dim"), ("max_words", "embedding_dim")]
+    dense = [(d[0], d.get("activation")) for d in calls("Dense")]
+    assert dense == [(1, "sigmoid"), (32, "relu"), (1, "sigmoid"), (32, "relu"), (1, "sigmoid")]
+    assert len(calls("Flatten")) == 3
+
+
+def test_lecture_training():
+    fits = calls("fit")
+    assert [f.get("epochs") for f in fits] == ["EPOCHS_IMDB", "EPOCHS_GLOVE", "EPOCHS_GLOVE"]
+    assert all(f.get("batch_size") == 32 for f in fits)
+    assert fits[0].get("validation_split") == 0.2  # IMDB, maxlen 20
+    assert fits[1].get("validation_data") == fits[2].get("validation_data") == "(x_val, y_val)"
+    compiled = calls("compile")
+    assert len(compiled) == 3
+    assert all((c.get("optimizer"), c.get("loss"), c.get("metrics")) == ("rmsprop", "binary_crossentropy", ["acc"])
+               for c in compiled)
+    # GloVe: frozen pretrained layer, weights saved and reloaded for the test set
+    text = "\n".join(code_cells())
+    assert "model.layers[0].set_weights([embedding_matrix])" in text and "model.layers[0].trainable = False" in text
+    assert len(calls("save_weights")) == 1 and len(calls("load_weights")) == 1
+    assert len(calls("evaluate")) == 2  # with and without GloVe, on aclImdb/test
 
 
 def test_every_training_is_plotted_and_summarised():
-    text = code_text()
-    assert text.count(".fit(") == 3
-    assert text.count("plot_history(history)") == 3
-    assert text.count('print_best(history, "val_acc"') == 3
+    assert len(calls("fit")) == len(calls("plot_history")) == len(calls("print_best")) == 3
+    # plot_history(history, title, source), print_best(history, key, label, source): the source names the scale
+    sources = [c.get("source", c.get(2)) for c in calls("plot_history")] + \
+              [c.get("source", c.get(3)) for c in calls("print_best")]
+    assert all(sources), sources
+    assert len(calls("best_epoch")) == 3
 
 
 def test_every_lecture_listing_has_its_r_original():
-    text = markdown_text()
+    text = text_of(NB, "markdown")
     for fragment in ("token_index[[word]] <- length(token_index) + 2", "ascii_tokens <- c(\"\", sapply",
                      "spooky.32", "layer_embedding(input_dim = 1000, output_dim = 64)", "dataset_imdb(num_words",
                      "glob2rx", "text_tokenizer(num_words = max_words)", "embedding_matrix[index+1,]",
                      "freeze_weights()", "save_model_weights_hdf5", "load_model_weights_hdf5"):
         assert fragment in text, fragment
     assert text.count("<summary>R (из лекции)</summary>") >= 12
+
+
+def test_figures_are_on_their_slides():
+    for c in cells(NB):
+        source = "".join(c["source"])
+        if "figures/7.1-" in source:
+            assert c["cell_type"] == "markdown"
+    markdown = text_of(NB, "markdown")
+    assert "](figures/7.1-one-hot-vs-embeddings.svg)" in markdown
+    assert "](figures/7.1-embedding-space-geometry.svg)" in markdown
+
+
+# --- the tokenizer: the notebook's functions, run here ------------------------------------------
+
+TOKENIZER_NAMES = ("R_FILTERS", "standardize_as_in_r", "split_on_spaces", "fit_word_index", "texts_to_sequences")
+
+
+@pytest.fixture(scope="module")
+def tokenizer_ns():
+    """The notebook's tokenizer definitions (top-level assignments and functions of those names), executed."""
+    tf = pytest.importorskip("tensorflow")
+    import re
+
+    from keras import layers
+
+    ns = {"tf": tf, "re": re, "collections": collections, "layers": layers}
+    for source in code_cells():
+        for node in ast.parse(source).body:
+            names = ([node.name] if isinstance(node, ast.FunctionDef) else
+                     [t.id for t in node.targets if isinstance(t, ast.Name)] if isinstance(node, ast.Assign) else [])
+            if set(names) & set(TOKENIZER_NAMES):
+                exec(compile(ast.Module([node], []), NB.name, "exec"), ns)
+    missing = [n for n in TOKENIZER_NAMES if n not in ns]
+    assert not missing, f"the notebook no longer defines {missing}"
+    return ns
+
+
+def keras2_words(text: str) -> list[str]:
+    """The R / Keras 2 tokenizer, from its documented behaviour: lowercase, every default filter
+    character becomes a space, split on " ", empty strings dropped."""
+    filters = '!"#$%&()*+,-./:;<=>?@[\\]^_`{|}~\t\n'
+    for ch in filters:
+        text = text.replace(ch, " ")
+    return [w for w in text.lower().split(" ") if w]
+
+
+REVIEW_LIKE = [
+    "A great film.<br /><br />The acting was superb!",
+    "Awful.<br /><br />I hated it;the end was dull...",
+    "Naïve plot, café scenes(don't laugh)<br />OK-ish.The END",
+    "7/10<br /><br />\"Brilliant\" - really.",
+    "ÉCOLE\xa0noire\x85 İstanbul\r\nThe end\tof it",  # characters the real files carry: no split there
+]
+
+
+def _words(ns, texts):
+    tokens = ns["split_on_spaces"](ns["standardize_as_in_r"](texts))
+    return [[w.decode() for w in row] for row in tokens.to_list()]
+
+
+def test_br_tags_do_not_glue_tokens(tokenizer_ns):
+    words = _words(tokenizer_ns, ["film.<br /><br />The", "end.The", "awful.<br />"])
+    assert words == [["film", "br", "br", "the"], ["end", "the"], ["awful", "br"]]
+
+
+def test_standardize_matches_the_r_tokenizer_on_review_like_text(tokenizer_ns):
+    words = _words(tokenizer_ns, REVIEW_LIKE)
+    assert words == [keras2_words(t) for t in REVIEW_LIKE]
+    flat = {w for row in words for w in row}
+    assert {"don't", "naïve", "café", "ok", "ish"} <= flat
+    assert not {w for w in flat if "br" in w and w not in ("br", "brilliant")}, "tokens glued to br"
+
+
+def test_the_check_can_fail(tokenizer_ns):
+    """Keras 3's default standardization (punctuation deleted) glues tokens: the comparison above would see it."""
+    from keras import layers
+
+    default = layers.TextVectorization()
+    default.adapt(REVIEW_LIKE)
+    vocabulary = set(default.get_vocabulary())
+    assert {"filmbr", "awfulbr"} <= vocabulary
+    assert vocabulary - {"", "[UNK]"} != {w for t in REVIEW_LIKE for w in keras2_words(t)}
+
+
+def test_word_index_and_sequences_as_in_r(tokenizer_ns):
+    ns = tokenizer_ns
+    texts = ["b a a.<br />c", "c c c d, e", "a e!"]
+    word_index = ns["fit_word_index"](texts)
+    # by descending count (c 4, a 3, e 2); equal counts (b, br, d: 1) in order of first appearance
+    counts = collections.Counter(w for t in texts for w in keras2_words(t))
+    assert list(word_index) == [w for w, _ in counts.most_common()]
+    assert list(word_index.values()) == list(range(1, len(word_index) + 1))
+    num_words = 3  # R: words with index >= 3 are dropped, not replaced
+    tokenizer = layers_vectorizer(ns, word_index, num_words)
+    expected = [[word_index[w] for w in keras2_words(t) if word_index[w] < num_words] for t in texts]
+    assert ns["texts_to_sequences"](tokenizer, texts) == expected
+    assert all(0 not in s and all(i < num_words for i in s) for s in expected)
+
+
+def layers_vectorizer(ns, word_index, num_words):
+    return ns["layers"].TextVectorization(standardize=ns["standardize_as_in_r"], split=ns["split_on_spaces"],
+                                          vocabulary=list(word_index)[:num_words - 1], ragged=True)
+
+
+# --- stored outputs -------------------------------------------------------------------------------
+
+def checked_outputs() -> list[str]:
+    stored = []
+    for c in cells(NB):
+        if c["cell_type"] == "code" and "NBVAL_CHECK_OUTPUT" in "".join(c["source"]):
+            stored.append("".join("".join(o.get("text", "")) for o in c["outputs"]))
+    return stored
 
 
 @pytest.mark.parametrize("fragment", [
@@ -108,28 +264,38 @@ def test_every_lecture_listing_has_its_r_original():
     "'cat'        mmh3.hash =  1751422759  ->  индекс 759",
     "вход (2, 3) -> выход (2, 3, 64)",
     "параметров 80,000", "параметров    161", "= 10 000 * 8 + (160 + 1): True",
-    "форма = (max_words, embedding_dim): True", "строка 0 (заполнитель) — нули: True",
-    "строка 2 = вектор GloVe слова 'the': True", "строка 3 (index + 1, как в R) = 'the': False",
+    # GloVe geometry on the real 50d vectors
+    "movie  -> movies 0.932, film 0.931", "king - man + woman -> queen 0.852",
+    # the tokenizer as in R
+    "'filmbr'", "R: ['naïve', 'plot', 'nice', 'café', 'scenes', 'br', 'br', 'awful', 'ending', 'the', 'end']",
+    "word_index совпадает: True", "word_index совпадает с токенизатором R: True",
+    "последовательности первых и последних 200 отзывов совпадают: True",
+    # the embedding matrix, indices as in R
+    "форма = (max_words, embedding_dim): True", "индекс 'the' (самое частое слово): 1",
+    "строка 0 (заполнитель) — нули: True", "строка 1 = вектор GloVe слова 'the': True",
+    "строка 2 (index + 1, как в R) = 'the': False",
     "слой переводит индекс 'the' в вектор GloVe 'the': True",
+    "pandas и построчный цикл дают те же слова и векторы: True",
 ])
 def test_checked_outputs_are_stored(fragment):
-    stored = []
-    for c in cells(NB):
-        if c["cell_type"] == "code" and "NBVAL_CHECK_OUTPUT" in "".join(c["source"]):
-            stored += ["".join(o.get("text", "")) for o in c["outputs"]]
-    assert any(fragment in s for s in stored), fragment
+    assert any(fragment in s for s in checked_outputs()), fragment
+
+
+def test_the_r_and_keras_sequences_of_the_snippets_are_equal():
+    demo = next(s for s in checked_outputs() if "Keras 3, как в R:" in s)
+    lines = {line.split(":", 1)[0].strip(): line.split(":", 1)[1].strip() for line in demo.splitlines() if ":" in line}
+    assert lines["R, num_words = 12"] == lines["Keras 3, как в R"]
+    assert "[UNK]" not in demo and ", 0" not in lines["Keras 3, как в R"]
 
 
 def test_no_checked_output_says_false_where_true_is_expected():
-    for c in cells(NB):
-        if c["cell_type"] != "code" or "NBVAL_CHECK_OUTPUT" not in "".join(c["source"]):
-            continue
-        for line in "".join("".join(o.get("text", "")) for o in c["outputs"]).splitlines():
+    for stored in checked_outputs():
+        for line in stored.splitlines():
             if line.rstrip().endswith("False"):
                 assert "как в R" in line, line  # the only expected False: the R indexing ported literally
 
 
-def test_only_the_settings_cell_reads_the_mode():
+def test_only_the_settings_cells_read_the_scale():
     for c in cells(NB):
         if c["cell_type"] != "code" or "settings" in c["metadata"].get("tags", []):
             continue
