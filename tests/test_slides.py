@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import base64
 import json
 import re
+import shutil
+import struct
 import sys
 import time
 import unicodedata
@@ -129,44 +132,145 @@ def test_notebooks_are_in_lecture_order():
     assert names == sorted(names, key=lambda n: [int(x) for x in n.split("-")[0].split(".")])
 
 
+# --- layout: every slide fits a 1280x720 projector (make_slides' model, calibrated in Chromium) -------
+
+def _slides(path: Path):
+    return make_slides.slide_layout(_read_notebook(path), path.parent)
+
+
+@pytest.mark.skipif(not ALL_NOTEBOOKS, reason="no notebooks yet")
+@pytest.mark.parametrize("path", ALL_NOTEBOOKS, ids=lambda p: p.name)
+def test_every_slide_fits_the_projector(path):
+    bad = [f"#/{r['index']} ({r['title'][:50]}): {r['height']} px high, widest code line {r['widest']} characters"
+           for r in _slides(path) if not r["fits"]]
+    assert not bad, (f"{path.name}: slides that do not fit 1280x720 (height <= 720 px, code lines <= "
+                     f"{make_slides.L['code_chars']} characters); split them into sub-slides:\n  " + "\n  ".join(bad))
+
+
+@pytest.mark.skipif(not ALL_NOTEBOOKS, reason="no notebooks yet")
+@pytest.mark.parametrize("path", ALL_NOTEBOOKS, ids=lambda p: p.name)
+def test_title_slide_has_no_code(path):
+    _, first = make_slides.slides(_read_notebook(path))[0]
+    assert [c.cell_type for c in first] == ["markdown"] * len(first), \
+        f"{path.name}: the title slide carries a code cell (make the settings cell a subslide)"
+
+
+def _md(text, kind="-"):
+    return nbformat.v4.new_markdown_cell(text, metadata={"slideshow": {"slide_type": kind}})
+
+
+def _code(lines, kind="-", outputs=()):
+    return nbformat.v4.new_code_cell("\n".join(lines), metadata={"slideshow": {"slide_type": kind}},
+                                     outputs=list(outputs))
+
+
+def _layout(*cells):
+    return make_slides.slide_layout(nbformat.v4.new_notebook(cells=list(cells)))
+
+
+def test_layout_model_budget_of_a_slide():
+    title = "## 7.2. Рекуррентные нейронные сети\n### Подзаголовок слайда"
+    code = [f"x{i} = layers.Dense(32)(x{i - 1})  # строка кода" for i in range(22)]
+    fits, = _layout(_md(title, "slide"), _code(code))
+    assert fits["fits"] and 600 < fits["height"] <= 720, fits  # ~22 code lines and a title fit
+    too_long, = _layout(_md(title, "slide"), _code(code + code[:6]))
+    assert not too_long["fits"] and too_long["height"] > 720
+    wide, = _layout(_md(title, "slide"), _code(["y = 1  # " + "ж" * 100]))
+    assert wide["widest"] == 109 and not wide["fits"]
+
+    def plot(width, height):
+        png = b"\x89PNG\r\n\x1a\n" + struct.pack(">I4sII", 13, b"IHDR", width, height) + b"\0" * 20
+        return {"output_type": "display_data", "metadata": {}, "data": {"image/png": base64.b64encode(png).decode()}}
+
+    no_plot = _layout(_md(title, "slide"), _code(code[:6]))[0]["height"]
+    for size, shown in (((1000, 400), 400), ((2480, 400), 200), ((600, 900), 470)):  # as is, width / height capped
+        with_plot, = _layout(_md(title, "slide"), _code(code[:6], outputs=[plot(*size)]))
+        assert with_plot["height"] - no_plot == pytest.approx(shown + make_slides.L["plot_gap"], abs=1), size
+
+
+def test_layout_groups_slides_like_reveal():
+    cells = [_md("# T", "slide"), _code(["print(1)"], "subslide"), _md("a", "fragment"), _md("n", "notes"),
+             _md("## S", "slide"), _md("s", "skip"), _md("## U", "subslide")]
+    groups = make_slides.slides(nbformat.v4.new_notebook(cells=cells))
+    assert [(i, [c.source for c in cs]) for i, cs in groups] == [
+        ("0/0", ["# T"]), ("0/1", ["print(1)", "a"]), ("1/0", ["## S"]), ("1/1", ["## U"])]
+    hidden = _layout(_md("# T", "slide"), _code(["x"] * 40, "skip"), _md("x\n" * 40, "notes"))
+    assert hidden[0]["fits"], "skip and notes cells are not on the slide"
+
+
+def test_layout_model_reads_markdown():
+    base = _layout(_md("## Заголовок", "slide"))[0]["height"]
+    details = "<details><summary>R (из лекции)</summary>\n\n```r\n" + "x <- 1\n" * 30 + "```\n\n</details>"
+    assert _layout(_md("## Заголовок\n\n" + details, "slide"))[0]["height"] - base < 40  # collapsed: one line
+    long_text = "## Заголовок\n\n" + "слово " * 300
+    assert _layout(_md(long_text, "slide"))[0]["height"] - base > 20 * 31  # ~1800 characters wrap to 20+ lines
+    assert _layout(_md("## Заголовок\n\n$$a = b$$\n\n$$c = d$$", "slide"))[0]["height"] - base >= 2 * 40
+
+
+# --- the decks and pages of tools/make_slides.py ------------------------------------------------------
+
 @pytest.fixture(scope="module")
 def decks(tmp_path_factory):
-    """A snapshot of every notebook and its deck made by tools/make_slides.py from that snapshot."""
+    """A snapshot of every notebook (with its figures) and the decks made by tools/make_slides.py from it."""
     if not ALL_NOTEBOOKS:
         pytest.skip("no notebooks yet")
+    if not all(make_slides.sources()):
+        pytest.skip("reveal.js / MathJax packages not installed (requirements-dev.txt)")
     folder = tmp_path_factory.mktemp("slides")
+    (folder / "nb").mkdir()
+    if (NOTEBOOKS / "figures").is_dir():
+        shutil.copytree(NOTEBOOKS / "figures", folder / "nb" / "figures")
     copies = []
     for path in ALL_NOTEBOOKS:
-        nb = _read_notebook(path)
-        copy = folder / "nb" / path.name
-        copy.parent.mkdir(exist_ok=True)
-        nbformat.write(nb, copy)
-        copies.append(copy)
-    out = folder / "out"
-    assert make_slides.main([*map(str, copies), "--out", str(out)]) == 0
-    return {p.name: (p, out / (p.stem + ".slides.html")) for p in copies}
+        nbformat.write(_read_notebook(path), folder / "nb" / path.name)
+        copies.append(folder / "nb" / path.name)
+    assert make_slides.main([*map(str, copies), "--out", str(folder / "out")]) == 0
+    return {p.name: (p, folder / "out" / f"{p.stem}.slides.html", folder / "out" / f"{p.stem}.html") for p in copies}
 
 
 @pytest.mark.skipif(not ALL_NOTEBOOKS, reason="no notebooks yet")
 @pytest.mark.parametrize("name", [p.name for p in ALL_NOTEBOOKS])
-def test_html_export_has_one_slide_per_slide_cell(decks, name):
-    notebook, deck = decks[name]
+def test_decks_are_offline_and_complete(decks, name):
+    notebook, deck, page = decks[name]
     html = deck.read_text(encoding="utf-8")
     nb = nbformat.read(notebook, as_version=4)
-    n_slide_cells = sum(_slide_type(c) == "slide" for c in nb.cells)
-    assert n_slide_cells == make_slides.expected_slides(nb)  # the first cell is a slide
-    assert make_slides.count_slides(html) == n_slide_cells
-    assert 'class="reveal"' in html
-    if make_slides.reveal_source():  # offline deck: nothing from the network
-        assert 'src="reveal.js/dist/reveal.js"' in html and (deck.parent / "reveal.js" / "dist" / "reveal.js").is_file()
-        assert "require.min.js" not in html and "unpkg.com" not in html
-        if make_slides.mathjax_source():
-            assert (deck.parent / "mathjax" / "MathJax.js").is_file() and "cdnjs" not in html
+    assert _count_sections(html) == len({index.split("/")[0] for index, _ in make_slides.slides(nb)})
+    assert "width: 1280" in html and "height: 720" in html and 'src="reveal.js/dist/reveal.js"' in html
+    for text in (html, page.read_text(encoding="utf-8")):
+        remote = r"""\bsrc=["']?(https?:)?//|<link[^>]*href=["']?(https?:)?//|@import\s+(url\()?["']?https?:"""
+        assert not re.search(remote, text), "something loaded from the network"  # links (<a href>) may point out
+        assert "NBVAL_CHECK_OUTPUT" not in text and 'src="figures/' not in text
+        assert not re.search(r"</summary>\s*</details>", text), "a <details> block lost its content (R code shown)"
+        assert 'src="mathjax/MathJax.js?config=' in text and '"STIX-Web"' in text and "require.min.js" not in text
+    n_figures = sum(c.source.count("](figures/") for c in nb.cells if c.cell_type == "markdown")
+    assert html.count('src="data:image/svg+xml;base64,') == n_figures
+    out = deck.parent
+    for asset in ("reveal.js/dist/reveal.js", "reveal.js/dist/reveal.css", "reveal.js/plugin/notes/notes.js",
+                  "mathjax/MathJax.js", "mathjax/fonts/HTML-CSS/STIX-Web"):
+        assert (out / asset).exists(), asset
+    theme = (out / "reveal.js/dist/theme/dl7.css").read_text(encoding="utf-8")
+    assert "@import" not in theme and "url(" not in theme  # system fonts only, nothing remote
+
+
+def _count_sections(html: str) -> int:
+    """Top-level <section> elements of a reveal.js deck (a slide with its sub-slides counts once)."""
+    depth = top = 0
+    for closing in re.findall(r"<(/?)section\b", html):
+        top += not closing and depth == 0
+        depth += -1 if closing else 1
+    return top
 
 
 def test_slide_counter_counts_only_top_level_sections():
     html = "<div class='slides'><section><section>a</section><section>b</section></section><section>c</section></div>"
-    assert make_slides.count_slides(html) == 2
-    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("x", metadata={"slideshow": {"slide_type": t}})
-                                         for t in ("-", "slide", "subslide", "skip", "slide")])
-    assert make_slides.expected_slides(nb) == 3
+    assert _count_sections(html) == 2
+
+
+def test_markers_are_hidden_and_figures_embedded(tmp_path):
+    (tmp_path / "figures").mkdir()
+    (tmp_path / "figures" / "f.svg").write_text('<svg xmlns="http://www.w3.org/2000/svg" width="900" height="300"/>')
+    nb = nbformat.v4.new_notebook(cells=[_code(["# NBVAL_CHECK_OUTPUT", "print(1)"]),
+                                         _md("![рисунок](figures/f.svg)\n\n<details><summary>R</summary>\n\nx\n\n</details>")])
+    shown = make_slides.prepare(nb, tmp_path)
+    assert shown.cells[0].source == "print(1)" and nb.cells[0].source.startswith("# NBVAL")
+    assert shown.cells[1].source.startswith("![рисунок](data:image/svg+xml;base64,")

@@ -1,202 +1,258 @@
-"""Export every notebook to a static reveal.js slide deck that works with no network.
+"""Slides (reveal.js, 1280x720) and HTML pages of the notebooks, with nothing loaded from the network.
 
-    python tools/make_slides.py                       # notebooks/*.ipynb -> slides/<name>.slides.html
-    python tools/make_slides.py notebooks/7.2-*.ipynb # some notebooks only
-    python tools/make_slides.py --out /some/folder    # another output folder
-    python tools/make_slides.py --cdn                 # nbconvert's stock deck (reveal.js etc. from CDNs)
-
-Open slides/<name>.slides.html in a browser; arrows or space move, "s" opens the speaker view.
-The slides follow the cells' ``slideshow.slide_type`` metadata (the same that RISE uses live).
-
-Offline: nbconvert's stock deck loads jQuery, require.js, reveal.js and MathJax from CDNs.  This
-script instead copies reveal.js (from the PyPI package ``sphinx-revealjs``, which ships its
-``dist/`` files) and MathJax 2 (from ``jupyter-server-mathjax``) into ``slides/reveal.js/`` and
-``slides/mathjax/`` and renders with ``tools/slides_templates/reveal_offline``, a small template
-that extends nbconvert's ``reveal`` one and loads reveal.js with plain <script> tags instead of
-require.js.  The folder ``slides/`` can be copied as a whole to the presenting machine.
-Without those packages it falls back to the CDN (and says so).  The same as one command:
-
-    jupyter nbconvert --to slides --output-dir slides \\
-        --TemplateExporter.extra_template_basedirs=tools/slides_templates --template reveal_offline \\
-        --SlidesExporter.reveal_url_prefix=reveal.js \\
-        --HTMLExporter.mathjax_url="mathjax/MathJax.js?config=TeX-AMS-MML_HTMLorMML-full,Safe" \\
-        notebooks/*.ipynb
-    (after copying <sphinx_revealjs>/_static/revealjs to slides/reveal.js and
-     <jupyter_server_mathjax>/static to slides/mathjax)
+    python tools/make_slides.py [NOTEBOOK ...] [--out slides]  # slides/<name>.slides.html and <name>.html
+    python tools/make_slides.py --check        # estimate: list the slides that do not fit 1280x720
+    python tools/make_slides.py --browser DIR  # every slide in headless Chromium (network blocked): PNGs and
+                                               # measurements.json in DIR; exit 1 if anything is wrong
+Beside them: reveal.js/ (PyPI: pyreveal or sphinx-revealjs), theme dl7.css, mathjax/ (jupyter-server-mathjax).
 """
 
 from __future__ import annotations
 
 import argparse
+import base64
+import copy
 import importlib.util
+import json
+import re
 import shutil
+import struct
 import sys
-import time
-from html.parser import HTMLParser
-from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
 import nbformat
 
 REPO = Path(__file__).resolve().parent.parent
 TEMPLATES = Path(__file__).resolve().parent / "slides_templates"
-OFFLINE_TEMPLATE = "reveal_offline"
-REVEAL_DIR = "reveal.js"  # next to the decks
-MATHJAX_DIR = "mathjax"
-MATHJAX_CONFIG = "TeX-AMS-MML_HTMLorMML-full,Safe"  # the configuration nbconvert uses, both in MathJax 2.7
+WIDTH, HEIGHT = 1280, 720
+REVEAL = (("pyreveal", "revealjs", "dist/plugin/notes.js"),  # (package, reveal.js in it, notes plugin in that)
+          ("sphinx_revealjs", "_static/revealjs", "plugin/notes/notes.js"))
+MARKER = re.compile(r"^\s*#\s*NBVAL_\w+\s*\n?", re.M)  # nbval's markers: not on the slides
+# Layout model (px) of dl7.css, fitted to Chromium's rendering of the decks (--browser: measurements.json):
+# 150 slides with outputs: no cell estimated lower than measured; per slide 1.00-1.25 times the measured.
+L = dict(top=6, cell=4, code_line=26, code_box=14, code_chars=100, out_line=23.4, out_box=12, out_chars=110,
+         text_line=31.05, text_chars=82, code_w=0.9, math_line=2, gap=8, details=31, math=70, tall_math=12,
+         h1=48, h1_chars=44, h2=33.6, h2_chars=68, h3=31.2, h3_chars=70, table_row=40, img_max=470, img_width=1240,
+         fig_gap=16, plot_gap=8, html_line=21, cell_pad=19, table_chars=110)
 
 
-def _package_dir(module: str) -> Path | None:
-    """The folder of an installed package, found without importing it (sphinx_revealjs imports Sphinx)."""
-    try:
-        spec = importlib.util.find_spec(module)
-    except (ImportError, ValueError):
-        return None
-    if spec is None or not spec.submodule_search_locations:
-        return None
-    return Path(list(spec.submodule_search_locations)[0])
+def _package(module: str, inner: str, *files: str) -> Path | None:
+    """``inner`` in an installed package if it holds ``files`` (found without importing the package)."""
+    spec = importlib.util.find_spec(module)
+    root = Path(list(spec.submodule_search_locations)[0]) / inner if spec and spec.submodule_search_locations else None
+    return root if root and all((root / f).is_file() for f in files) else None
 
 
-def reveal_source() -> Path | None:
-    root = _package_dir("sphinx_revealjs")
-    path = root / "_static" / "revealjs" if root else None
-    return path if path and (path / "dist" / "reveal.js").is_file() else None
+def sources() -> tuple[tuple[Path, str] | None, Path | None]:
+    """((reveal.js folder, its notes plugin), MathJax folder) of the installed packages (None: missing)."""
+    return (next(((p, js) for m, inner, js in REVEAL if (p := _package(m, inner, "dist/reveal.js", js))), None),
+            _package("jupyter_server_mathjax", "static", "MathJax.js"))
 
 
-def mathjax_source() -> Path | None:
-    root = _package_dir("jupyter_server_mathjax")
-    path = root / "static" if root else None
-    return path if path and (path / "MathJax.js").is_file() else None
+def install_assets(out: Path) -> None:
+    reveal, mathjax = sources()
+    if not (reveal and mathjax):
+        raise SystemExit("Нужны пакеты с reveal.js и MathJax: python -m pip install -r requirements-dev.txt")
+    for src, dst in ((reveal[0] / "dist/reveal.js", "dist/reveal.js"), (reveal[0] / reveal[1], "plugin/notes/notes.js"),
+                     (reveal[0] / "dist/reveal.css", "dist/reveal.css"),
+                     (TEMPLATES / "reveal_offline/static/dl7.css", "dist/theme/dl7.css")):
+        (out / "reveal.js" / dst).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(src, out / "reveal.js" / dst)
+    if not (out / "mathjax" / "MathJax.js").is_file():
+        shutil.copytree(mathjax, out / "mathjax", dirs_exist_ok=True)
 
 
-def _copy_once(src: Path, dst: Path, stamp: str, ignore=None) -> None:
-    """Copy the folder ``src`` to ``dst`` unless ``dst`` already holds the copy named by ``stamp``."""
-    marker = dst / ".copied-from"
-    if marker.is_file() and marker.read_text(encoding="utf-8") == stamp:
-        return
-    shutil.rmtree(dst, ignore_errors=True)
-    shutil.copytree(src, dst, ignore=ignore)
-    marker.write_text(stamp, encoding="utf-8")
+def prepare(nb, folder: Path):
+    """A copy as shown: no nbval markers; markdown images as data URIs (nbconvert's embed_images cuts <details>)."""
+    def embed(m):
+        path, kind = folder / m.group(2), {".svg": "svg+xml", ".png": "png"}.get(Path(m.group(2)).suffix)
+        return f"{m.group(1)}data:image/{kind};base64,{base64.b64encode(path.read_bytes()).decode()})" \
+            if kind and path.is_file() else m.group(0)
+
+    nb = copy.deepcopy(nb)
+    for cell in nb.cells:
+        cell.source = MARKER.sub("", cell.source) if cell.cell_type == "code" else \
+            re.sub(r"(!\[[^\]]*\]\()([^)\s]+)\)", embed, cell.source)
+    return nb
 
 
-def _version(dist: str) -> str:
-    try:
-        return version(dist)
-    except PackageNotFoundError:
-        return "?"
+def slides(nb) -> list[tuple[str, list]]:
+    """[(reveal.js index "h/v", cells)]: a slide or subslide cell with its "-"/fragment cells."""
+    out: list[tuple[str, list]] = []
+    for cell in nb.cells:
+        kind = cell.get("metadata", {}).get("slideshow", {}).get("slide_type", "-")
+        if kind in ("skip", "notes"):
+            continue
+        if kind in ("slide", "subslide") or not out:
+            h, v = map(int, out[-1][0].split("/")) if out else (-1, 0)
+            out.append((f"{h + 1}/0" if kind == "slide" or not out else f"{h}/{v + 1}", []))
+        out[-1][1].append(cell)
+    return out
 
 
-def install_assets(out: Path) -> dict[str, str | None]:
-    """Copy reveal.js and MathJax next to the decks; return the URLs for the exporter (None: use the CDN)."""
-    urls: dict[str, str | None] = {"reveal": None, "mathjax": None}
-    reveal = reveal_source()
-    if reveal:
-        _copy_once(reveal, out / REVEAL_DIR, f"sphinx-revealjs {_version('sphinx-revealjs')} {reveal}",
-                   ignore=shutil.ignore_patterns("*.map", "*.esm.js", "*.scss", "css", "highlight", "markdown"))
-        urls["reveal"] = REVEAL_DIR
-    mathjax = mathjax_source()
-    if mathjax:
-        _copy_once(mathjax, out / MATHJAX_DIR, f"jupyter-server-mathjax {_version('jupyter-server-mathjax')} {mathjax}")
-        urls["mathjax"] = f"{MATHJAX_DIR}/MathJax.js?config={MATHJAX_CONFIG}"
-    return urls
+def _lines(lines, chars: float) -> int:
+    return sum(max(1, -(-len(line.rstrip()) // int(chars))) for line in lines)
 
 
-def make_exporter(urls: dict[str, str | None]):
-    from nbconvert import SlidesExporter
-
-    if urls["reveal"] is None:  # nbconvert's stock deck: everything from CDNs
-        return SlidesExporter()
-    kwargs = {"template_name": OFFLINE_TEMPLATE, "extra_template_basedirs": [str(TEMPLATES)],
-              "reveal_url_prefix": urls["reveal"]}
-    if urls["mathjax"]:
-        kwargs["mathjax_url"] = urls["mathjax"]
-    return SlidesExporter(**kwargs)
+def _image(width: float, height: float) -> float:
+    return height * min(1.0, L["img_width"] / width, L["img_max"] / height)
 
 
-def export(nb, exporter, target: Path) -> Path:
-    """Write the deck of the notebook node ``nb`` to ``target``."""
-    body, _ = exporter.from_notebook_node(nb, resources={"metadata": {"name": target.name.split(".slides")[0]}})
-    target.write_text(body, encoding="utf-8")
-    return target
+def _figure(path: Path) -> float:
+    text = path.read_text(encoding="utf-8", errors="replace")[:3000] if path.suffix == ".svg" and path.is_file() else ""
+    size = [re.search(rf'<svg[^>]*\s{k}="([\d.]+)', text) for k in ("width", "height")]
+    return _image(*(float(m.group(1)) for m in size)) if all(size) else L["img_max"]
 
 
-# --- slide counting (used in the printout and in tests/test_classroom.py) --------------------
+def _markdown(src: str, folder: Path) -> float:
+    h = L["details"] * len(re.findall(r"<details>.*?</details>", src, flags=re.S))
+    src = re.sub(r"<details>.*?</details>", "", src, flags=re.S)
+    h += sum(L["math"] + L["tall_math"] * bool(re.search(r"\\(left|big|frac|sum)", f))
+             for f in re.findall(r"\$\$.*?\$\$", src, flags=re.S))
+    h += sum(L["code_line"] * len(f.splitlines()) + L["code_box"] for f in re.findall(r"```.*?\n(.*?)```", src, re.S))
+    h += sum(_figure(folder / f) + L["fig_gap"] for f in re.findall(r"!\[[^\]]*\]\(([^)\s]+)", src))
+    src = re.sub(r"\$\$.*?\$\$|```.*?```|!\[[^\]]*\]\([^)]*\)", "", src, flags=re.S)
+    src = re.sub(r"`([^`\n]*)`", lambda m: "c" * round(len(m.group(1)) * L["code_w"] + 1), src)  # code: narrower
+    src = re.sub(r"\[([^\]]*)\]\([^)]*\)|\*\*?|\\[a-zA-Z]+|<[^>]+>", r"\1", re.sub(r"(?m)^(\s*)\* ", r"\1- ", src))
+    blocks: list[str] = []  # headings, list items, table rows, paragraphs
+    for s in (line.strip() for line in src.splitlines()):
+        if not s or not blocks or re.match(r"#|[-+] |\d+\. |\|", s) or blocks[-1][:1] in ("#", "|"):
+            blocks.append(s)
+        elif not re.match(r"\|?\s*:?-{3,}", s):
+            blocks[-1] += " " + s
+    previous = ""
+    for block in filter(None, blocks):
+        level = min(len(block) - len(block.lstrip("#")), 3)
+        kind = "h" if level else "|" if block[0] == "|" else "-" if re.match(r"[-+] |\d+\. ", block) else "p"
+        if kind == "h":
+            h += L[f"h{level}"] * _lines([block.lstrip("# ")], L[f"h{level}_chars"])
+        else:
+            h += L["table_row"] if kind == "|" else \
+                (L["text_line"] + L["math_line"] * ("$" in block)) * _lines([block], L["text_chars"])
+        h += L["gap"] * (kind in "hp" or previous != kind)  # after a heading or paragraph, around a list or table
+        previous = kind
+    return h
 
-def slide_type(cell) -> str:
-    return cell.get("metadata", {}).get("slideshow", {}).get("slide_type", "-")
+
+def _output(out) -> float:
+    data = out.get("data", {})
+    if "image/png" in data:
+        return _image(*struct.unpack(">II", base64.b64decode(data["image/png"][:44])[16:24])) + L["plot_gap"]
+    html = data.get("text/html", "")  # a table: its cells wrap in about equal columns; or rich text in <pre>
+    rows = [[re.sub(r"<[^>]+>", "", c).strip() for c in re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", r, re.S)]
+            for r in re.findall(r"<tr.*?</tr>", html, re.S)]
+    if any(rows):
+        return L["out_box"] + sum(L["cell_pad"] + L["html_line"] * max(_lines([c], L["table_chars"] / len(r))
+                                                                       for c in r) for r in rows if r)
+    text = re.sub(r"\x1b\[[\d;]*m", "", out.get("text", "") or data.get("text/plain", ""))  # no ANSI colours
+    line = L["html_line"] if html else L["out_line"]
+    return line * _lines(text.rstrip("\n").splitlines(), L["out_chars"]) + L["out_box"] if text else 0
 
 
-def expected_slides(nb) -> int:
-    """Top-level slides the deck should have: one per "slide" cell; the first shown cell always opens one."""
-    shown = [c for c in nb["cells"] if slide_type(c) not in ("skip", "notes")]
-    if not shown:
-        return 0
-    return (slide_type(shown[0]) != "slide") + sum(slide_type(c) == "slide" for c in shown)
+def cell_height(cell, folder: Path) -> float:
+    if cell.cell_type != "code":
+        return L["cell"] + _markdown(cell.source, folder)
+    code = MARKER.sub("", cell.source).splitlines() or [""]
+    return L["cell"] + L["code_line"] * _lines(code, L["code_chars"]) + L["code_box"] + sum(map(_output, cell.outputs))
 
 
-class _SectionCounter(HTMLParser):
-    def __init__(self):
-        super().__init__()
-        self.depth = 0
-        self.top = 0
-
-    def handle_starttag(self, tag, attrs):
-        if tag == "section":
-            self.top += self.depth == 0
-            self.depth += 1
-
-    def handle_endtag(self, tag):
-        if tag == "section":
-            self.depth -= 1
+def slide_layout(nb, folder: Path = REPO / "notebooks") -> list[dict]:
+    """Per slide: reveal.js index "h/v", title, estimated height (px), widest code line (characters), fits."""
+    rows = []
+    for index, cells in slides(nb):
+        height = L["top"] + sum(cell_height(c, folder) for c in cells)
+        code = [s for c in cells if c.cell_type == "code" for s in MARKER.sub("", c.source).splitlines()]
+        widest = max(map(len, code), default=0)
+        heads = [s for c in cells if c.cell_type == "markdown" for s in c.source.splitlines() if s.startswith("#")]
+        title = next((s for s in heads if s.startswith("###")), heads[0] if heads else cells[0].source.strip()[:60])
+        rows.append(dict(index=index, title=title.lstrip("# ").split("\n")[0], height=round(height), widest=widest,
+                         fits=height <= HEIGHT and widest <= L["code_chars"]))
+    return rows
 
 
-def count_slides(html: str) -> int:
-    """Top-level <section> elements of a reveal.js deck (a slide with sub-slides counts once)."""
-    parser = _SectionCounter()
-    parser.feed(html)
-    return parser.top
+MEASURE = """() => { const s = Reveal.getCurrentSlide(), top = s.getBoundingClientRect().top;
+  const q = x => [...s.querySelectorAll(x)];
+  const wide = q('.jp-InputArea pre').map(p => { p.style.whiteSpace = 'pre'; const w = p.scrollWidth - p.clientWidth;
+                                                 p.style.whiteSpace = ''; return w; });
+  return {height: Math.round(Math.max(0, ...[...s.children].map(c => c.getBoundingClientRect().bottom - top))),
+    over_width: Math.max(0, ...wide), math: q('.MathJax').length, figures: q('.jp-RenderedMarkdown img').length,
+    raw_tex: /\\$\\$|\\\\(text|frac|tanh)\\b/.test(q('.jp-RenderedMarkdown').map(e => e.innerText).join(' ')),
+    plots: q('.jp-RenderedImage img').length, broken: q('img').filter(i => !i.complete || !i.naturalWidth).length,
+    code_lines: q('.jp-InputArea pre').map(p => p.innerText.split('\\n').length).reduce((a, b) => a + b, 0),
+    cells: Object.fromEntries(q('.jp-Cell').map(c => [c.id.slice(8), c.getBoundingClientRect().height]))}; }"""
+SETTLED = """() => window.Reveal && Reveal.isReady() && (!window.MathJax || MathJax.isReady &&
+  !MathJax.Hub.queue.pending && !MathJax.Hub.queue.running && !MathJax.Hub.queue.queue.length)"""
+
+
+def browser_check(decks: list[Path], shots: Path, chromium: str = "/usr/bin/chromium") -> int:
+    from playwright.sync_api import sync_playwright
+    blocked, errors, rows, failed = [], [], [], 0
+    with sync_playwright() as pw:
+        page = pw.chromium.launch(executable_path=chromium).new_page(viewport={"width": WIDTH, "height": HEIGHT})
+        page.route("**/*", lambda r: r.continue_() if r.request.url.startswith("file:") else
+                   (blocked.append(r.request.url), r.abort()))
+        page.on("pageerror", lambda e: errors.append(str(e)))
+        for deck in decks:
+            page.goto(deck.as_uri() + "?transition=none")
+            page.wait_for_function(SETTLED, timeout=60_000)
+            mine = []
+            for h, v in page.evaluate("() => Reveal.getSlides().map(Reveal.getIndices).map(i => [i.h, i.v || 0])"):
+                page.evaluate(f"() => Reveal.slide({h}, {v}, 999)")
+                page.wait_for_timeout(400)  # reveal.js fires "slidechanged" (MathJax rerenders) a moment later
+                page.wait_for_function(SETTLED, timeout=60_000)
+                mine.append({"deck": deck.name[:3], "index": f"{h}/{v}", **page.evaluate(MEASURE)})
+            for what in ("math", "figures", "plots", "code_lines"):  # the first of each, the longest code
+                if r := next((r for r in sorted(mine, key=lambda r: -r[what] * (what[0] == "c")) if r[what]), None):
+                    page.evaluate(f"() => Reveal.slide({r['index'].replace('/', ', ')}, 999)")
+                    page.wait_for_timeout(400)
+                    page.screenshot(path=str(shots / f"{r['deck']}-{what}-{r['index'].replace('/', '.')}.png"))
+            bad = [r for r in mine if r["height"] > HEIGHT or r["over_width"] or r["raw_tex"] or r["broken"]]
+            print(f"{deck.name}: {len(mine)} слайдов с подслайдами, не в порядке {len(bad)}, самый высокий "
+                  f"{max(r['height'] for r in mine)} px; формул {sum(r['math'] for r in mine)}, рисунков "
+                  f"{sum(r['figures'] for r in mine)}, графиков {sum(r['plots'] for r in mine)}")
+            print("".join(f"  #/{r['index']}: высота {r['height']} px, шире на {r['over_width']} px, сырой TeX "
+                          f"{r['raw_tex']}, не загрузилось картинок {r['broken']}\n" for r in bad), end="")
+            rows += mine
+            failed += len(bad)
+    (shots / "measurements.json").write_text(json.dumps(rows, ensure_ascii=False, indent=1), encoding="utf-8")
+    print(f"Запросов в сеть (заблокированы): {len(blocked)} {blocked[:3]}; ошибок JavaScript: {errors[:3]}")
+    return int(bool(blocked or errors or failed))
 
 
 def main(argv: list[str] | None = None) -> int:
-    p = argparse.ArgumentParser(prog="python tools/make_slides.py",
-                                description="Статические слайды reveal.js из ноутбуков (работают без сети).")
+    p = argparse.ArgumentParser(prog="python tools/make_slides.py", description=__doc__.splitlines()[0])
     p.add_argument("notebooks", nargs="*", type=Path, help="ноутбуки (по умолчанию notebooks/*.ipynb)")
-    p.add_argument("--out", type=Path, default=REPO / "slides", help="папка для слайдов (по умолчанию slides/)")
-    p.add_argument("--cdn", action="store_true", help="стандартные слайды nbconvert: reveal.js и MathJax из интернета")
+    p.add_argument("--out", type=Path, default=REPO / "slides", help="папка (по умолчанию slides/)")
+    p.add_argument("--check", action="store_true", help=f"только оценить, помещаются ли слайды в {WIDTH}x{HEIGHT}")
+    p.add_argument("--browser", type=Path, metavar="DIR", help="проверить в Chromium; снимки и замеры — в DIR")
     args = p.parse_args(sys.argv[1:] if argv is None else argv)
     paths = args.notebooks or sorted((REPO / "notebooks").glob("*.ipynb"))
-    if not paths:
-        print("Нет ноутбуков в notebooks/.", file=sys.stderr)
-        return 1
-    out = args.out.resolve()
+    if args.check:
+        bad = [f"{path.name[:3]} #/{r['index']:<5} {r['height']:>5} px {r['widest']:>4} симв.  {r['title'][:60]}"
+               for path in paths for r in slide_layout(nbformat.read(path, as_version=4), path.parent) if not r["fits"]]
+        print(f"Не помещаются в {WIDTH}x{HEIGHT} (оценка высоты; строки кода до {L['code_chars']} символов):\n"
+              + "\n".join(bad) if bad else "Все слайды помещаются.")
+        return 1 if bad else 0
+    out = (args.browser / "slides" if args.browser else args.out).resolve()
     out.mkdir(parents=True, exist_ok=True)
-    urls = {"reveal": None, "mathjax": None} if args.cdn else install_assets(out)
-    if urls["reveal"] is None:
-        print("ВНИМАНИЕ: слайды будут загружать reveal.js, require.js и MathJax из интернета (CDN): без сети "
-              "они не покажутся.\n  Для показа без сети: python -m pip install sphinx-revealjs jupyter-server-mathjax "
-              "и запустите эту команду ещё раз.")
-    elif urls["mathjax"] is None:
-        print("ВНИМАНИЕ: reveal.js лежит рядом со слайдами, но MathJax будет загружаться из интернета: без сети "
-              "формулы останутся в виде TeX.\n  Для формул без сети: python -m pip install jupyter-server-mathjax")
-    else:
-        print(f"reveal.js и MathJax скопированы в {out / REVEAL_DIR} и {out / MATHJAX_DIR}: слайды работают без сети.")
-    exporter = make_exporter(urls)
-    failed = 0
+    install_assets(out)
+    from nbconvert import HTMLExporter, SlidesExporter
+    common = dict(extra_template_basedirs=[str(TEMPLATES)], extra_template_paths=[str(TEMPLATES)],
+                  mathjax_url="mathjax/MathJax.js?config=TeX-AMS-MML_HTMLorMML-full,Safe")
+    deck = SlidesExporter(template_name="reveal_offline", reveal_url_prefix="reveal.js", reveal_theme="dl7",
+                          reveal_width=str(WIDTH), reveal_height=str(HEIGHT), exclude_input_prompt=True,
+                          exclude_output_prompt=True, **common)
+    page = HTMLExporter(template_name="html_offline", **common)
     for path in paths:
-        t0 = time.perf_counter()
-        target = out / (path.stem + ".slides.html")
-        try:
-            nb = nbformat.read(path, as_version=4)
-            export(nb, exporter, target)
-        except Exception as exc:  # one broken notebook must not stop the others
-            failed += 1
-            print(f"ОШИБКА {path.name}: {type(exc).__name__}: {exc}", file=sys.stderr)
-            continue
-        n = count_slides(target.read_text(encoding="utf-8"))
-        print(f"{target}  ({n} слайдов, {time.perf_counter() - t0:.1f} с)")
-    print("\nОткройте файл .slides.html в браузере: стрелки и пробел — листать, «s» — окно докладчика, "
-          "«Esc» — обзор слайдов.")
-    return 1 if failed else 0
+        nb = prepare(nbformat.read(path, as_version=4), path.resolve().parent)
+        resources = {"metadata": {"name": path.stem, "path": str(path.resolve().parent)}}
+        (out / f"{path.stem}.slides.html").write_text(deck.from_notebook_node(nb, resources=resources)[0], "utf-8")
+        (out / f"{path.stem}.html").write_text(page.from_notebook_node(nb, resources=resources)[0], "utf-8")
+        print(f"{out / path.stem}.slides.html ({len(slides(nb))} слайдов с подслайдами) и .html")
+    if args.browser:
+        return browser_check([out / f"{path.stem}.slides.html" for path in paths], args.browser.resolve())
+    print("Откройте .slides.html в браузере: стрелки и пробел — листать, «s» — окно докладчика, «Esc» — обзор.")
+    return 0
 
 
 if __name__ == "__main__":
