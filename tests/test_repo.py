@@ -243,7 +243,8 @@ def test_store_keeps_every_output_with_its_source_hash_and_records_the_time(tmp_
     assert log["text"] == "шаг 2\n" and result["data"]["text/plain"] == "5" and result["execution_count"] == 1
     assert nb.cells[2].outputs[0]["text"] == "lesson synthetic\n"
     assert not any("execution" in c.metadata for c in nb.cells)
-    assert nb.metadata["kernelspec"]["display_name"] == "Python 3 (ipykernel)" and "language_info" not in nb.metadata
+    assert nb.metadata["kernelspec"]["display_name"] == "Python 3 (ipykernel)"
+    assert nb.metadata["language_info"]["name"] == "python"  # as JupyterLab would write it back on save
     assert nb.metadata["dl7"] == {"stored_run": {"scale": "lesson", "data": "synthetic"}}
     timings = json.loads((tmp_path / "timings.json").read_text(encoding="utf-8"))
     assert 0 < timings["seconds"]["7.9"]["lesson"] < 600 and timings["probe_s"] == 0.2

@@ -74,8 +74,12 @@ def execute(nb, folder: Path, timeout: int, smoke_steps: int = 0) -> tuple[float
 
 def prepare_for_commit(nb, metadata, s) -> None:
     """Counts 1..n, the source hash of each code cell, no volatile metadata; the notebook's metadata as before,
-    plus the scale and data of the stored run."""
+    plus the scale and data of the stored run and the kernel's language_info (JupyterLab writes it back on save
+    when it is missing, so keeping it lets a presented notebook stay byte-identical)."""
+    language_info = nb.metadata.get("language_info")
     nb.metadata = metadata
+    if language_info:
+        nb.metadata["language_info"] = language_info
     nb.metadata["dl7"] = {"stored_run": {"scale": s.scale, "data": s.data}}
     code = [c for c in nb.cells if c.cell_type == "code"]
     for number, cell in enumerate(code, start=1):
