@@ -19,7 +19,7 @@ import numpy as np
 
 from . import standins
 from .download import DataError, DownloadUnavailable, Remote, extract, fetch
-from .settings import Settings, get_settings
+from .settings import Settings, get_settings, shown_path
 
 KERAS_BASE = "https://storage.googleapis.com/tensorflow/tf-keras-datasets/"
 
@@ -108,10 +108,11 @@ def _resolve(name: str, settings: Settings | None, real, standin) -> Path:
             warnings.warn(f"{name}: реальные данные недоступны, беру офлайн-заменитель.\n{exc}", stacklevel=3)
             (path, label), loud = standin(s), "!" * 78
     SOURCES[name] = label
+    where = f"{label} ({shown_path(path)})"
     if loud:
-        print(f"{loud}\n!! {name}: реальных данных нет в кэше и их нельзя скачать.\n!! Беру: {label} ({path})\n{loud}")
+        print(f"{loud}\n!! {name}: реальных данных нет в кэше и их нельзя скачать.\n!! Беру: {where}\n{loud}")
     else:
-        print(f"[данные] {name}: {label} ({path})")
+        print(f"[данные] {name}: {where}")
     return path
 
 

@@ -158,7 +158,7 @@ def _fmt(seconds: float) -> str:
     return f"{seconds / 3600:.1f} ч"
 
 
-def _shown(path: Path) -> str:
+def shown_path(path: Path) -> str:
     """The cache folder as printed: relative to the repository when inside it (stored outputs stay machine-neutral)."""
     return f"<репозиторий>/{path.relative_to(REPO_ROOT).as_posix()}" if path.is_relative_to(REPO_ROOT) else str(path)
 
@@ -168,7 +168,7 @@ def describe(settings: Settings | None = None) -> str:
     lines = [
         f"Масштаб  DL7_SCALE    = {s.scale:<9} ({SCALE_HELP[s.scale]})",
         f"Данные   DL7_DATA     = {s.data:<9} ({DATA_HELP[s.data]})",
-        f"Кэш      DL7_DATA_DIR = {_shown(s.data_dir)}",
+        f"Кэш      DL7_DATA_DIR = {shown_path(s.data_dir)}",
     ]
     if s.mirror:
         lines.append(f"Зеркало  DL7_MIRROR   = {s.mirror}")
