@@ -13,13 +13,9 @@ from pathlib import Path
 
 import numpy as np
 
+from utils.settings import get_settings, machine, record_times, speed_probe
+
 from . import lecture as L
-
-REPO = Path(__file__).resolve().parent.parent
-sys.path[:0] = [str(REPO), str(REPO / "tools")]
-from run_notebooks import machine, record_times  # noqa: E402
-
-from utils.settings import get_settings, speed_probe  # noqa: E402
 
 SECTIONS = ("models", "pipelines", "glove", "onehot")
 # input: (maxlen or Jena, batch, training and validation steps of an epoch); IMDB: 20,000 training and 5,000

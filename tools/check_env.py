@@ -14,19 +14,18 @@ import shutil
 import sys
 import time
 import urllib.request
+from collections import defaultdict
 from concurrent.futures import ThreadPoolExecutor
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
 from packaging.requirements import Requirement
 
-TOOLS = Path(__file__).resolve().parent
-REPO = TOOLS.parent
-sys.path[:0] = [str(REPO), str(TOOLS)]
-import prepare_data  # noqa: E402  (tools/prepare_data.py)
+sys.path[:0] = [str(Path(__file__).resolve().parent.parent), str(Path(__file__).resolve().parent)]
+import prepare_data  # tools/prepare_data.py
 
-from utils import data, download  # noqa: E402
-from utils import settings as st  # noqa: E402
+from utils import data, download
+from utils import settings as st
 
 MIN_PYTHON = (3, 11)  # numpy 2.4, pandas 3, keras 3.15 and pyarrow require Python >= 3.11
 NEWEST_PYTHON = (3, 13)  # the newest Python that TensorFlow 2.21 is published for
@@ -43,17 +42,12 @@ def python_version() -> tuple[int, ...]:  # tests replace it
     return tuple(sys.version_info[:3])
 
 
-class Report:
-    """Prints a line per finding; keeps the problems (they fail the check) and the warnings."""
-
-    def __init__(self):
-        self.problems, self.warnings = [], []
+class Report(defaultdict):
+    """Prints a line per finding and keeps the findings by tag: an "ОШИБКА" fails the check."""
 
     def __call__(self, tag: str, text: str, fix: str | None = None) -> None:
         print(f"  [{tag}]{' ' * (9 - len(tag))}{text}")
-        kept = {"ОШИБКА": self.problems, "внимание": self.warnings}.get(tag)
-        if kept is not None:
-            kept.append(text + (f"\n      -> {fix}" if fix else ""))
+        self[tag].append(text + (f"\n      -> {fix}" if fix else ""))
 
 
 def check_python(r: Report) -> None:
@@ -70,8 +64,8 @@ def check_python(r: Report) -> None:
 
 
 def check_packages(r: Report) -> None:
-    dev, exe = read_requirements(REPO / DEV), f'"{sys.executable}"' if " " in sys.executable else sys.executable
-    for req in read_requirements(REPO / "requirements.txt") + dev:
+    dev, exe = read_requirements(st.REPO_ROOT / DEV), f'"{sys.executable}"' if " " in sys.executable else sys.executable
+    for req in read_requirements(st.REPO_ROOT / "requirements.txt") + dev:
         try:
             have = version(req.name)
         except PackageNotFoundError:
@@ -144,11 +138,6 @@ def check_data(r: Report, s: st.Settings, offline: bool) -> None:
       "освободите место, пропустите GloVe (prepare_data.py --skip glove) или кэш на другом диске: DL7_DATA_DIR")
 
 
-def duration(seconds: float) -> str:
-    return f"{seconds:.0f} с" if seconds < 90 else f"{seconds / 60:.0f} мин" if seconds < 5400 else \
-        f"{seconds / 3600:.1f} ч"
-
-
 def check_time(r: Report, scale: str, probe_s: float | None) -> None:
     """Each notebook at each scale: the times of notebooks/timings.json scaled by this machine's speed probe."""
     t = st.read_timings()
@@ -156,10 +145,10 @@ def check_time(r: Report, scale: str, probe_s: float | None) -> None:
       f"{t.get('probe_s', '?')} с, {t.get('machine', '?')}, {t.get('date', '?')}")
     for nb in ("7.1", "7.2", "7.3"):
         found = {sc: st.expected_seconds(nb, sc, probe_s, t) for sc in st.SCALES}
-        r("инфо", f"{nb}: " + "; ".join(f"{sc} ≈ {duration(e[0])}" + " (вычислено)" * ("вычислено" in e[1])
+        r("инфо", f"{nb}: " + "; ".join(f"{sc} ≈ {st.duration(e[0])}" + " (вычислено)" * ("вычислено" in e[1])
                                         if e else f"{sc}: не измерено" for sc, e in found.items()))
-        if found[scale] and found[scale][0] > st.LONG_RUN_S:
-            r("внимание", f"{nb} в масштабе {scale} на этом компьютере ≈ {duration(found[scale][0])}: дольше занятия",
+        if (here := found[scale]) and here[0] > st.LONG_RUN_S:
+            r("внимание", f"{nb} в масштабе {scale} на этом компьютере ≈ {st.duration(here[0])}: дольше занятия",
               "на занятии — масштаб lesson (по умолчанию: не задавайте DL7_SCALE)")
 
 
@@ -167,11 +156,11 @@ def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(prog="python tools/check_env.py", description="Проверка компьютера для лекции 2.7.")
     p.add_argument("--offline", action="store_true", help="не проверять доступность сайтов с данными")
     p.add_argument("--no-bench", action="store_true", help="без замера скорости (время эталонной машины)")
-    args = p.parse_args(sys.argv[1:] if argv is None else argv)
+    args = p.parse_args(argv)
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")  # TensorFlow's C++ start-up chatter
     if hasattr(sys.stdout, "reconfigure"):
         sys.stdout.reconfigure(errors="replace")  # a Windows console without UTF-8 must not crash the check
-    t0, r = time.perf_counter(), Report()
+    t0, r = time.perf_counter(), Report(list)
     print("Проверка окружения для ноутбуков лекции 2.7 (Deep Learning для текста и последовательностей)\n\n"
           "1. Python и пакеты (requirements.txt; requirements-dev.txt — для тестов и слайдов)")
     check_python(r)
@@ -187,11 +176,11 @@ def main(argv: list[str] | None = None) -> int:
         check_data(r, s, args.offline)
         print(f"\n4. Ожидаемое время ноутбуков на этом компьютере (сейчас DL7_SCALE={s.scale})")
         check_time(r, s.scale, None if args.no_bench else st.speed_probe())
-    verdict = ("НЕ ГОТОВО. Что исправить:", r.problems) if r.problems else \
-        ("можно работать; обратите внимание:", r.warnings) if r.warnings else ("всё готово.", [])
+    verdict = ("НЕ ГОТОВО. Что исправить:", r["ОШИБКА"]) if r["ОШИБКА"] else \
+        ("можно работать; обратите внимание:", r["внимание"]) if r["внимание"] else ("всё готово.", [])
     print(f"\nПроверка заняла {time.perf_counter() - t0:.0f} с.\n\nИТОГ: {verdict[0]}"
           + "".join(f"\n  - {x}" for x in verdict[1]))
-    return 1 if r.problems else 0
+    return 1 if r["ОШИБКА"] else 0
 
 
 if __name__ == "__main__":

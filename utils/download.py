@@ -1,11 +1,10 @@
 """Downloads into the cache and safe, one-time extraction (DESIGN.md section 4).
 
-pooch downloads (HTTP, progress bar) and hashes (sha256 / md5).  Ours, where pooch falls short: the size
-check (two files have no published hash); ``<name>.part`` renamed once verified (a fixed name that the next
-try overwrites: pooch's random temporary names would stay after a power cut); a stamp, so that a verified
-file is never hashed again; ``file://`` mirrors; errors that say what to do (a host once unreachable is not
-tried again; a full disk is a local error, not a network one); extraction with the tar ``data`` filter and
-our own member check (the tarfile of Python 3.11.0-3.11.3 has no filters).
+pooch downloads (HTTP, progress bar) and hashes.  Ours, where pooch falls short: the size check (two files have
+no published hash); ``<name>.part`` renamed once verified (pooch's random temporary names would stay after a
+power cut); a stamp, so that a verified file is never hashed again; ``file://`` mirrors; errors that say what to
+do (an unreachable host is not tried again; a full disk is a local error, not a network one); extraction with
+the tar ``data`` filter and our own member check (the tarfile of Python 3.11.0-3.11.3 has no filters).
 """
 
 import functools
@@ -97,12 +96,11 @@ def is_verified(path: Path, remote: Remote) -> bool:
     """True when ``path`` exists and verifies (cheaply, via its stamp, after the first time)."""
     if not path.is_file():
         return False
-    if _stamp(path).is_file() and _stamp(path).read_text() == _stamp_text(path, remote):
-        return True
-    ok = check_file(path, remote) is None
-    if ok:
+    if not (_stamp(path).is_file() and _stamp(path).read_text() == _stamp_text(path, remote)):
+        if check_file(path, remote) is not None:
+            return False
         _stamp(path).write_text(_stamp_text(path, remote))
-    return ok
+    return True
 
 
 def _copy_from_folder(url: str, output_file: str, _pooch=None, bar: tqdm | None = None) -> None:
@@ -175,11 +173,9 @@ def _check_member(name: str, archive: Path, link: str | None = None) -> None:
 
 
 def extract(archive: Path, folder: Path, expect: str, members: list[str] | None = None) -> Path:
-    """Extract ``archive`` (.zip, else .tar.gz) into ``folder`` once; return ``folder/expect``.
-
-    Extracted into a temporary folder first and moved into place only when complete: a failed
-    extraction leaves nothing.  ``members``: extract only these (e.g. one file of glove.6B.zip).
-    """
+    """Extract ``archive`` (.zip, else .tar.gz) into ``folder`` once; return ``folder/expect``.  Extracted into a
+    temporary folder first and moved into place only when complete: a failed extraction leaves nothing.
+    ``members``: extract only these (e.g. one file of glove.6B.zip)."""
     archive, folder = Path(archive), Path(folder)
     result, tmp = folder / expect, folder / f".{archive.name}.extracting"
     if result.exists():
@@ -192,8 +188,7 @@ def extract(archive: Path, folder: Path, expect: str, members: list[str] | None 
             with zipfile.ZipFile(archive) as zf:
                 for name in (names := members or zf.namelist()):
                     _check_member(name, archive)
-                for name in names:
-                    zf.extract(name, tmp)
+                zf.extractall(tmp, members=names)
         else:
             with tarfile.open(archive) as tar:
                 chosen = [tar.getmember(m) for m in members] if members else tar.getmembers()

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import math
 
+# Russian names of the metrics on the axes (the key itself is kept in brackets)
+METRIC_NAMES = {"loss": "потери", "acc": "точность", "accuracy": "точность", "mae": "MAE"}
+
 
 def _as_dict(history) -> dict[str, list[float]]:
     h = getattr(history, "history", history)
@@ -13,32 +16,25 @@ def _as_dict(history) -> dict[str, list[float]]:
     return {k: [float(v) for v in vals] for k, vals in h.items()}
 
 
-# Russian names of the metrics on the axes (the key itself is kept in brackets)
-METRIC_NAMES = {"loss": "потери", "acc": "точность", "accuracy": "точность", "mae": "MAE"}
-
-
 def plot_history(history, title: str, source: str, figsize=(10, 3.6)):
-    """Loss and the metric (if any), training vs validation, one panel each, in one figure.
+    """Loss and the metric (if any), training vs validation, one panel each; returns the matplotlib Figure.
 
     ``history``: what ``model.fit`` returned, or a dict like ``{"loss": [...], "val_loss": [...]}``.
-    ``source``: the scale and data source of this run (e.g. "масштаб lesson, СИНТЕТИЧЕСКИЕ данные"),
-    printed under the title, so that the plot names where its numbers come from.
-    Returns the matplotlib Figure.
+    ``source``: the scale and data source of this run (e.g. "масштаб lesson, СИНТЕТИЧЕСКИЕ данные"), printed
+    under the title, so that the plot names where its numbers come from.
     """
     import matplotlib.pyplot as plt
 
     h = _as_dict(history)
-    names = [k for k in h if not k.startswith("val_")]
-    names = sorted(names, key=lambda k: (k != "loss", k))
+    names = sorted((k for k in h if not k.startswith("val_")), key=lambda k: (k != "loss", k))
     fig, axes = plt.subplots(1, len(names), figsize=figsize, squeeze=False)
     for ax, name in zip(axes[0], names):
         epochs = range(1, len(h[name]) + 1)
         ax.plot(epochs, h[name], "o-", ms=3, label="обучение")
         if f"val_{name}" in h:
             ax.plot(range(1, len(h[f"val_{name}"]) + 1), h[f"val_{name}"], "s--", ms=3, label="проверка")
-        ax.set_xlabel("эпоха")
-        ax.set_ylabel(METRIC_NAMES.get(name, name))
-        ax.set_title(f"{METRIC_NAMES.get(name, name)} ({name})")
+        label = METRIC_NAMES.get(name, name)
+        ax.set(xlabel="эпоха", ylabel=label, title=f"{label} ({name})")
         ax.grid(alpha=0.3)
         ax.legend()
         if len(h[name]) <= 20:
@@ -53,16 +49,13 @@ def best_epoch(history, key: str) -> tuple[float, int]:
     h = _as_dict(history)
     if key not in h:
         raise KeyError(f"{key!r} is not in the history; it has {sorted(h)}")
-    values = h[key]
     lower_is_better = any(s in key for s in ("loss", "mae", "mse", "error"))
-    pick = min if lower_is_better else max
-    best = pick(v for v in values if not math.isnan(v))
-    return best, values.index(best) + 1
+    best = (min if lower_is_better else max)(v for v in h[key] if not math.isnan(v))
+    return best, h[key].index(best) + 1
 
 
 def print_best(history, key: str, label: str, source: str) -> None:
-    """One line: the best value of ``key``, its epoch, and the scale and data source of the run.
-
-    Returns nothing, so that it leaves no ``Out[]`` line; the values come from ``best_epoch``."""
+    """One line: the best value of ``key``, its epoch, and the scale and data source of the run.  Returns nothing,
+    so that it leaves no ``Out[]`` line; the values come from ``best_epoch``."""
     value, epoch = best_epoch(history, key)
     print(f"{label}: лучшее {key} = {value:.4f} на эпохе {epoch} [{source}]")

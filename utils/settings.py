@@ -1,37 +1,33 @@
-"""Run settings: the DL7_* environment variables (DESIGN.md section 3).
+"""Run settings: the DL7_* environment variables (DESIGN.md section 3), and the notebooks' expected times.
 
-Notebooks call ``show_settings("7.x")`` once in their settings cell and then use plain
-constants.  Nothing here knows about the lesson.
+Notebooks call ``show_settings("7.x")`` once in their settings cell and then use plain constants.
 """
 
 from __future__ import annotations
 
+import datetime
 import json
 import os
+import platform
 import sys
 import time
 from dataclasses import dataclass
+from importlib.metadata import version
 from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
-# Measured notebook times per scale, written by tools/run_notebooks.py --store (with the speed
-# probe of the machine that measured them); full-mode figures that were computed say so there.
+# Notebook times per scale with the speed probe of the machine that measured them (record_times)
 TIMINGS_FILE = REPO_ROOT / "notebooks" / "timings.json"
 LONG_RUN_S = 30 * 60  # longer than this: the settings cell warns before any time is spent
-
 SCALES = ("lesson", "full", "quick")
 DATA_MODES = ("auto", "real", "synthetic")
 
-SCALE_HELP = {
-    "lesson": "код лекции на уменьшенных размерах: каждый ноутбук до 10 минут на 2 ядрах CPU",
-    "full": "размеры, эпохи и гиперпараметры лекции (7.3 — часы на CPU)",
-    "quick": "крошечные размеры для CI; результаты не показательны",
-}
-DATA_HELP = {
-    "auto": "реальные данные, если они в кэше или их можно скачать, иначе синтетические",
-    "real": "только опубликованные наборы данных (скачиваются один раз в кэш)",
-    "synthetic": "офлайн-заменители в форматах реальных файлов",
-}
+SCALE_HELP = {"lesson": "код лекции на уменьшенных размерах: каждый ноутбук до 10 минут на 2 ядрах CPU",
+              "full": "размеры, эпохи и гиперпараметры лекции (7.3 — часы на CPU)",
+              "quick": "крошечные размеры для CI; результаты не показательны"}
+DATA_HELP = {"auto": "реальные данные, если они в кэше или их можно скачать, иначе синтетические",
+             "real": "только опубликованные наборы данных (скачиваются один раз в кэш)",
+             "synthetic": "офлайн-заменители в форматах реальных файлов"}
 
 
 class SettingsError(ValueError):
@@ -59,46 +55,34 @@ class Settings:
         return f"масштаб {self.scale}"
 
 
+def _env(environ, name: str) -> str:
+    """The value without spaces and without the quotes that Windows cmd keeps:  set DL7_DATA_DIR="C:\\dl7 data"."""
+    return (environ.get(name) or "").strip().strip('"').strip("'").strip()
+
+
 def _choice(environ, name: str, valid: tuple[str, ...], default: str) -> str:
-    raw = environ.get(name)
-    if raw is None or raw.strip() == "":
-        return default
-    value = raw.strip().lower()
+    value = _env(environ, name).lower() or default
     if value not in valid:
-        raise SettingsError(
-            f"{name}={raw!r} is not valid. Valid values: {', '.join(valid)} "
-            f"(default: {default}). Example: {name}={valid[-1]}"
-        )
+        raise SettingsError(f"{name}={environ[name]!r} is not valid. Valid values: {', '.join(valid)} "
+                            f"(default: {default}). Example: {name}={valid[-1]}")
     return value
 
 
 def get_settings(environ=None) -> Settings:
-    """Read DL7_SCALE, DL7_DATA, DL7_DATA_DIR and DL7_MIRROR (defaults: lesson, auto, <repo>/data, none).
-
-    A relative DL7_DATA_DIR is taken relative to the repository root, so that a kernel started
-    in notebooks/ and a tool started at the root use the same cache.
-    """
+    """Read DL7_SCALE, DL7_DATA, DL7_DATA_DIR and DL7_MIRROR (defaults: lesson, auto, <repo>/data, none).  A relative
+    DL7_DATA_DIR is relative to the repository: a kernel started in notebooks/ and a tool share one cache."""
     env = os.environ if environ is None else environ
     scale = _choice(env, "DL7_SCALE", SCALES, "lesson")
     data = _choice(env, "DL7_DATA", DATA_MODES, "auto")
-    # Windows cmd keeps the quotes of  set DL7_DATA_DIR="C:\dl7 data"  in the value: drop them
-    raw_dir = (env.get("DL7_DATA_DIR") or "").strip().strip('"').strip("'").strip()
-    if raw_dir:
-        data_dir = REPO_ROOT / Path(os.path.expandvars(os.path.expanduser(raw_dir)))
-        if data_dir.exists() and not data_dir.is_dir():
-            raise SettingsError(
-                f"DL7_DATA_DIR={raw_dir!r} exists but is not a folder. "
-                "Point it at a folder (it is created if missing), or unset it to use <repo>/data."
-            )
-        data_dir = data_dir.resolve()
-    else:
-        data_dir = REPO_ROOT / "data"
-    mirror = (env.get("DL7_MIRROR") or "").strip().strip('"').strip("'").strip().rstrip("/")
+    raw_dir = os.path.expandvars(os.path.expanduser(_env(env, "DL7_DATA_DIR")))
+    data_dir = (REPO_ROOT / raw_dir).resolve() if raw_dir else REPO_ROOT / "data"
+    if data_dir.exists() and not data_dir.is_dir():
+        raise SettingsError(f"DL7_DATA_DIR={raw_dir!r} exists but is not a folder. "
+                            "Point it at a folder (it is created if missing), or unset it to use <repo>/data.")
+    mirror = _env(env, "DL7_MIRROR").rstrip("/")
     if mirror and not mirror.startswith(("http://", "https://", "file://")):
-        raise SettingsError(
-            f"DL7_MIRROR={mirror!r} is not a URL. Use http://HOST:PORT (a classroom server) or "
-            "file:///PATH (a folder, e.g. file:///E:/dl7-data), or unset it to use the official hosts."
-        )
+        raise SettingsError(f"DL7_MIRROR={mirror!r} is not a URL. Use http://HOST:PORT (a classroom server) or "
+                            "file:///PATH (a folder, e.g. file:///E:/dl7-data), or unset it to use the official hosts.")
     return Settings(scale=scale, data=data, data_dir=data_dir, mirror=mirror)
 
 
@@ -130,49 +114,55 @@ def read_timings(path: Path = TIMINGS_FILE) -> dict:
         return {}
 
 
+def machine() -> str:
+    """This computer in one line: CPU, cores, OS, Python, TensorFlow."""
+    cpuinfo = Path("/proc/cpuinfo").read_text().splitlines() if Path("/proc/cpuinfo").is_file() else []
+    cpu = next((x.split(":", 1)[1].strip() for x in cpuinfo if x.startswith("model name")), platform.processor())
+    return (f"{cpu}, ядер: {os.cpu_count()}, {platform.system()}, Python {platform.python_version()}, "
+            f"TensorFlow {version('tensorflow')}")
+
+
+def record_times(seconds: dict[str, float], scale: str, probe_s: float, computed: bool = False,
+                 path: Path = TIMINGS_FILE) -> None:
+    """Write seconds[nb][scale] (measured, or computed from measured epochs) with this run's speed probe and
+    machine; the entries already there are re-expressed at this probe, so each keeps its meaning."""
+    t = read_timings(path)
+    for entries in t.get("seconds", {}).values():
+        entries.update({k: round(v * probe_s / t.get("probe_s", probe_s), 1) for k, v in entries.items()})
+    flags = t.get("computed", {})
+    for nb, value in seconds.items():
+        t.setdefault("seconds", {}).setdefault(nb, {})[scale] = round(value, 1)
+        flags[nb] = {k: True for k in flags.get(nb, {}) if k != scale} | ({scale: True} if computed else {})
+    t.update(computed={nb: f for nb, f in flags.items() if f}, probe_s=round(probe_s, 4), machine=machine(),
+             date=datetime.date.today().isoformat())
+    Path(path).write_text(json.dumps(t, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+
+
 def expected_seconds(notebook: str, scale: str, probe_s: float | None = None,
                      timings: dict | None = None) -> tuple[float, str] | None:
-    """Expected run time of ``notebook`` ("7.1") at ``scale`` on this machine, and how it was got.
-
-    The time measured on the reference machine, scaled by how much slower this machine runs the
-    speed probe.  None when no time is recorded for that notebook and scale.
-    """
+    """Expected run time of ``notebook`` ("7.1") at ``scale`` on this machine, and how it was got: the time of the
+    reference machine, scaled by how much slower this machine runs the speed probe.  None when not recorded."""
     t = read_timings() if timings is None else timings
     entry = t.get("seconds", {}).get(notebook, {}).get(scale)
     if entry is None:
         return None
-    ratio = 1.0
-    if probe_s is not None and t.get("probe_s"):
-        ratio = probe_s / t["probe_s"]
+    ratio = probe_s / t["probe_s"] if probe_s is not None and t.get("probe_s") else 1.0
     how = "вычислено по замерам эпох" if t.get("computed", {}).get(notebook, {}).get(scale) else "измерено"
-    speed = f"этот компьютер медленнее в {ratio:.1f} раза" if ratio >= 1 else \
-        f"этот компьютер быстрее в {1 / ratio:.1f} раза"
-    return entry * ratio, f"{how} на эталонной машине ({t.get('machine', '?')}): {_fmt(entry)}; {speed}"
+    speed = f"медленнее в {ratio:.1f} раза" if ratio >= 1 else f"быстрее в {1 / ratio:.1f} раза"
+    return entry * ratio, (f"{how} на эталонной машине ({t.get('machine', '?')}): {duration(entry)}; "
+                           f"этот компьютер {speed}")
 
 
-def _fmt(seconds: float) -> str:
+def duration(seconds: float) -> str:
+    """Seconds as the settings cell and tools/check_env.py print them: 40 с, 12 мин, 5.4 ч."""
     if seconds < 90:
         return f"{seconds:.0f} с"
-    if seconds < 90 * 60:
-        return f"{seconds / 60:.0f} мин"
-    return f"{seconds / 3600:.1f} ч"
+    return f"{seconds / 60:.0f} мин" if seconds < 90 * 60 else f"{seconds / 3600:.1f} ч"
 
 
 def shown_path(path: Path) -> str:
     """The cache folder as printed: relative to the repository when inside it (stored outputs stay machine-neutral)."""
     return f"<репозиторий>/{path.relative_to(REPO_ROOT).as_posix()}" if path.is_relative_to(REPO_ROOT) else str(path)
-
-
-def describe(settings: Settings | None = None) -> str:
-    s = settings or get_settings()
-    lines = [
-        f"Масштаб  DL7_SCALE    = {s.scale:<9} ({SCALE_HELP[s.scale]})",
-        f"Данные   DL7_DATA     = {s.data:<9} ({DATA_HELP[s.data]})",
-        f"Кэш      DL7_DATA_DIR = {shown_path(s.data_dir)}",
-    ]
-    if s.mirror:
-        lines.append(f"Зеркало  DL7_MIRROR   = {s.mirror}")
-    return "\n".join(lines)
 
 
 def time_report(notebook: str, s: Settings, probe_s: float | None = None) -> str:
@@ -181,12 +171,11 @@ def time_report(notebook: str, s: Settings, probe_s: float | None = None) -> str
     if expected is None:
         return f"Ожидаемое время ноутбука {notebook} в масштабе {s.scale}: не измерено"
     seconds, how = expected
-    text = f"Ожидаемое время ноутбука {notebook} в масштабе {s.scale} на этом компьютере: ≈ {_fmt(seconds)} ({how})"
+    text = f"Ожидаемое время ноутбука {notebook} в масштабе {s.scale} на этом компьютере: ≈ {duration(seconds)} ({how})"
     if seconds > LONG_RUN_S:
         bar = "!" * 78
         text = "\n".join([
-            bar, text,
-            "!! Это дольше занятия. Чтобы уложиться в 10 минут: Kernel -> Shut Down, затем запустите",
+            bar, text, "!! Это дольше занятия. Чтобы уложиться в 10 минут: Kernel -> Shut Down, затем запустите",
             "!! JupyterLab с DL7_SCALE=lesson (Linux/macOS: DL7_SCALE=lesson jupyter lab; Windows cmd:",
             "!! set DL7_SCALE=lesson, затем jupyter lab) — или просто не задавайте DL7_SCALE (lesson по умолчанию).",
             "!! Прерванное обучение продолжится с последней законченной эпохи (BackupAndRestore).",
@@ -196,13 +185,13 @@ def time_report(notebook: str, s: Settings, probe_s: float | None = None) -> str
 
 
 def show_settings(notebook: str | None = None, settings: Settings | None = None) -> Settings:
-    """Print the settings for a notebook's settings cell (and its expected time) and return them.
-
-    If Keras is already imported, also list the devices it sees: this starts the
-    TensorFlow runtime here, so its one-time start-up messages land in this cell.
-    """
+    """Print the settings for a notebook's settings cell (and its expected time) and return them.  If Keras is
+    already imported, also list the devices it sees: TensorFlow's one-time start-up messages land in this cell."""
     s = settings or get_settings()
-    print(describe(s))
+    mirror = f"\nЗеркало  DL7_MIRROR   = {s.mirror}" if s.mirror else ""
+    print(f"Масштаб  DL7_SCALE    = {s.scale:<9} ({SCALE_HELP[s.scale]})\n"
+          f"Данные   DL7_DATA     = {s.data:<9} ({DATA_HELP[s.data]})\n"
+          f"Кэш      DL7_DATA_DIR = {shown_path(s.data_dir)}{mirror}")
     if notebook is not None:
         print(time_report(notebook, s, speed_probe()))
     keras = sys.modules.get("keras")

