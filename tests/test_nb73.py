@@ -1,39 +1,109 @@
-"""Notebook 7.3 (Jena climate, dropout, stacking, bidirectional RNNs): settings and structure.
+"""Notebook 7.3 (Jena climate, dropout, stacking, bidirectional RNNs): the lecture's hyperparameters
+per scale, the lecture's models, and the notebook's training callbacks (resume after an interruption,
+best-epoch model for the test set).
 
-No training and no network: the settings cell is executed, the rest is read as text.
+Only the settings cells and the callback cells are executed; the rest is read as a syntax tree.
 """
 
-import re
+from __future__ import annotations
 
+import ast
+import collections
+
+import numpy as np
 import pytest
-from nbtools import cells, notebook, settings_namespace, text_of
+from nbtools import cells, notebook, settings_namespace
+
+from utils import data
 
 NB = notebook("7.3-")
-JENA_STANDIN_ROWS = 60000  # rows of the quick stand-in (utils.data.STANDIN_SIZES)
-LOOKBACK, STEP, DELAY, BATCH_SIZE = 1440, 6, 144, 128  # the book's fixed values
 
-BOOK = {  # full mode = the book (DESIGN.md section 7) and the lecture
-    "TRAIN_MAX": 200000,
-    "VAL_MAX": 300000,
-    "TEST_MAX": None,
-    "STEPS_PER_EPOCH": 500,
+# Scale-dependent constants; their full-scale values are the lecture's and the book's (None: to the end
+# of the file / all 25,000 reviews).
+LECTURE = {
+    "TRAIN_MAX": 200000,  # train_gen: min_index = 1, max_index = 200000
+    "VAL_MAX": 300000,  # val_gen: 200001 .. 300000
+    "TEST_MAX": None,  # test_gen: 300001 .. NULL
+    "STEPS_PER_EPOCH": 500,  # fit_generator(steps_per_epoch = 500)
     "EPOCHS_DENSE": 20,
     "EPOCHS_GRU": 20,
     "EPOCHS_DROPOUT": 40,
     "EPOCHS_STACKED": 40,
     "EPOCHS_REVERSED": 20,
     "EPOCHS_BIDIRECTIONAL": 40,
-    "IMDB_REVIEWS": None,
+    "IMDB_REVIEWS": None,  # dataset_imdb(num_words = max_features): all reviews
     "IMDB_EPOCHS": 10,
 }
+# Fixed values of the book's listings, the same at every scale.
+FIXED = {"lookback": 1440, "step": 6, "delay": 144, "batch_size": 128, "max_features": 10000, "maxlen": 500}
+JENA_ROWS = 420551  # the real file and the lesson/full stand-in
+REVIEWS = 25000
 
+# Each Jena fit: its backup folder -> the epochs constant it must use.
+JENA_FITS = {"dense": "EPOCHS_DENSE", "gru": "EPOCHS_GRU", "gru_dropout": "EPOCHS_DROPOUT",
+             "gru_stacked": "EPOCHS_STACKED", "gru_reversed": "EPOCHS_REVERSED",
+             "gru_bidirectional": "EPOCHS_BIDIRECTIONAL"}
+IMDB_FITS = {"imdb_lstm_reversed", "imdb_bidirectional_lstm"}
 
-def source() -> str:
-    return text_of(NB)
+# Seconds per training / validation step of 128 windows, and per review (train, validation), on the reference
+# machine (2 cores, no GPU, quiet). Jena: README and benchmarks/ (book's generator for the dense model and
+# GRU(32); the other models: the step with the fast generator plus the book generator's ~7 ms per batch).
+# IMDB: the two fits of this notebook, 10,000 reviews, maxlen 500. The lesson budget below is arithmetic on
+# the notebook's constants, not a timing of this machine.
+JENA_STEP_S = {"dense": (0.023, 0.0165), "gru": (0.104, 0.031), "gru_dropout": (0.107, 0.035),
+               "gru_stacked": (0.308, 0.076), "gru_reversed": (0.097, 0.036), "gru_bidirectional": (0.133, 0.046)}
+IMDB_REVIEW_S = {"imdb_lstm_reversed": (0.0014, 0.0003), "imdb_bidirectional_lstm": (0.0013, 0.0003)}
 
 
 def code_cells() -> list[str]:
     return ["".join(c["source"]) for c in cells(NB) if c["cell_type"] == "code"]
+
+
+def _literal(node):
+    try:
+        return ast.literal_eval(node)
+    except ValueError:
+        return ast.unparse(node)  # a name or an expression: its source text
+
+
+def assigned(name: str) -> list:
+    """The values assigned to ``name`` at the top level of the code cells, in order."""
+    values = []
+    for source in code_cells():
+        for node in ast.parse(source).body:
+            if isinstance(node, ast.Assign) and any(isinstance(t, ast.Name) and t.id == name for t in node.targets):
+                values.append(_literal(node.value))
+    return values
+
+
+def calls(name: str) -> list[dict]:
+    """Arguments of every call ``name(...)`` / ``x.name(...)``: keywords by name, positional ones as 0, 1, ..."""
+    found = []
+    for source in code_cells():
+        for node in ast.walk(ast.parse(source)):
+            func = getattr(node, "func", None)
+            if isinstance(node, ast.Call) and name in (getattr(func, "attr", None), getattr(func, "id", None)):
+                args = {i: _literal(a) for i, a in enumerate(node.args)}
+                args.update({k.arg: _literal(k.value) for k in node.keywords if k.arg})
+                found.append(args)
+    return found
+
+
+def _layer(node):
+    """layers.GRU(32, dropout=0.2) -> ("GRU", 32, ("dropout", 0.2)); Bidirectional nests its layer."""
+    args = [_layer(a) if isinstance(a, ast.Call) else _literal(a) for a in node.args]
+    kwargs = sorted((k.arg, _literal(k.value)) for k in node.keywords)
+    return (node.func.attr, *args, *kwargs)
+
+
+def architectures() -> list[tuple]:
+    """The layers (after keras.Input) of every keras.Sequential([...]) of the notebook."""
+    found = []
+    for source in code_cells():
+        for node in ast.walk(ast.parse(source)):
+            if isinstance(node, ast.Call) and getattr(node.func, "attr", None) == "Sequential":
+                found.append(tuple(_layer(e) for e in node.args[0].elts if e.func.attr != "Input"))
+    return found
 
 
 @pytest.fixture
@@ -42,81 +112,77 @@ def full(monkeypatch):
 
 
 @pytest.fixture
+def lesson(monkeypatch):
+    return settings_namespace(NB, "lesson", monkeypatch)
+
+
+@pytest.fixture
 def quick(monkeypatch):
     return settings_namespace(NB, "quick", monkeypatch)
 
 
-def test_full_mode_is_the_book(full):
-    for name, value in BOOK.items():
-        assert full[name] == value, f"{name}: {full[name]!r} != {value!r}"
-    # the book's val_steps = (300000 - 200001 - lookback) // batch_size, with the notebook's formula
-    assert (full["VAL_MAX"] - (full["TRAIN_MAX"] + 1) - LOOKBACK) // BATCH_SIZE == 769
+# --- the lecture's hyperparameters, per scale ---------------------------------------------------
+
+def test_full_scale_uses_the_lecture_values(full):
+    assert {name: full[name] for name in LECTURE} == LECTURE
 
 
-def test_quick_mode_is_smaller(quick):
-    for name, value in BOOK.items():
-        if value is None:  # None = everything: quick must cut
-            assert quick[name] is not None, name
-        else:
-            assert 0 < quick[name] < value, f"{name}: quick {quick[name]} not below full {value}"
+def test_fixed_values_are_the_books():
+    for name, value in FIXED.items():
+        assert assigned(name) == [value], name
 
 
-def test_quick_boundaries_fit_the_standin(quick):
-    train_max, val_max, test_max = quick["TRAIN_MAX"], quick["VAL_MAX"], quick["TEST_MAX"]
-    assert LOOKBACK < train_max < val_max < test_max <= JENA_STANDIN_ROWS - DELAY - 1
-    val_steps = (val_max - (train_max + 1) - LOOKBACK) // BATCH_SIZE
-    test_steps = (test_max - (val_max + 1) - LOOKBACK) // BATCH_SIZE
-    assert val_steps >= 1 and test_steps >= 1
-    # the formula's property checked in the notebook: a full cycle without the remainder
-    for steps, windows in ((val_steps, val_max - train_max - 1 - LOOKBACK),
-                           (test_steps, test_max - val_max - 1 - LOOKBACK)):
-        assert steps * BATCH_SIZE <= windows < (steps + 1) * BATCH_SIZE
-        assert windows % BATCH_SIZE != 0  # otherwise the generator would wrap one batch early
+def _ranges_fit(ns, rows: int, min_val_steps: int):
+    train_max, val_max, test_max = ns["TRAIN_MAX"], ns["VAL_MAX"], ns["TEST_MAX"]
+    lookback, delay, batch = FIXED["lookback"], FIXED["delay"], FIXED["batch_size"]
+    assert lookback < train_max < val_max < test_max <= rows - delay - 1
+    for windows in (val_max - train_max - 1 - lookback, test_max - val_max - 1 - lookback):
+        assert windows // batch >= min_val_steps  # enough validation / test batches to compare models
+        assert windows % batch != 0  # a whole number of batches would make the generator wrap one batch early
 
 
-def test_fixed_lecture_values_in_listings():
-    text = source()
-    for snippet in ("lookback = 1440", "step = 6", "delay = 144", "batch_size = 128",
-                    "max_features = 10000", "maxlen = 500"):
-        assert snippet in text, snippet
+def test_lesson_scale_is_at_most_the_lecture(lesson):
+    for name, full in LECTURE.items():
+        if full is not None:
+            assert 0 < lesson[name] <= full, name
+    assert 0 < lesson["IMDB_REVIEWS"] <= REVIEWS
+    _ranges_fit(lesson, JENA_ROWS, min_val_steps=20)
 
 
-@pytest.mark.parametrize("snippet", [
-    'layers.Dense(32, activation="relu")',
-    "layers.GRU(32),",
-    "layers.GRU(32, dropout=0.2, recurrent_dropout=0.2)",
-    "layers.GRU(32, dropout=0.1, recurrent_dropout=0.5, return_sequences=True)",
-    'layers.GRU(64, activation="relu", dropout=0.1, recurrent_dropout=0.5)',
-    "layers.Embedding(input_dim=max_features, output_dim=128)",
-    "layers.LSTM(32)",
-    "layers.Embedding(input_dim=max_features, output_dim=32)",
-    "layers.Bidirectional(layers.LSTM(32))",
-    "layers.Bidirectional(layers.GRU(32))",
-    "keras.utils.timeseries_dataset_from_array(",
-    "keras.utils.pad_sequences(",
-    "x[::-1] for x in x_train",
-    "samples[:, ::-1, :]",
-    "validation_split=0.2",
-    "-9999",
-    'format="%d.%m.%Y %H:%M:%S"',
-    "evaluate(test_gen, steps=test_steps",
-    "data.source_label(",
-])
-def test_every_listing_is_ported(snippet):
-    assert snippet in source()
+def test_lesson_scale_fits_the_ten_minute_budget(lesson):
+    """Training + validation time of the lesson fits, from the reference machine's measured step costs:
+    each fit at most ~2 minutes, all of them together at most 8 minutes (the rest of the notebook ~1 min)."""
+    val_steps = (lesson["VAL_MAX"] - lesson["TRAIN_MAX"] - 1 - FIXED["lookback"]) // FIXED["batch_size"]
+    seconds = {}
+    for folder, epochs in JENA_FITS.items():
+        train_s, val_s = JENA_STEP_S[folder]
+        seconds[folder] = lesson[epochs] * (lesson["STEPS_PER_EPOCH"] * train_s + val_steps * val_s)
+    for folder, (train_s, val_s) in IMDB_REVIEW_S.items():
+        seconds[folder] = lesson["IMDB_EPOCHS"] * lesson["IMDB_REVIEWS"] * (0.8 * train_s + 0.2 * val_s)
+    assert max(seconds.values()) <= 130, seconds
+    assert sum(seconds.values()) <= 8 * 60, seconds
 
 
-def test_trainings_use_the_settings_and_report():
-    fits = [c for c in code_cells() if ".fit(" in c]
-    assert len(fits) == 8  # dense, GRU, dropout, stacked, 2 IMDB, reversed GRU, bidirectional GRU
-    for c in fits:
-        assert "plot_history(" in c and "print_best(" in c, c[:80]
-        assert re.search(r"epochs=(EPOCHS_\w+|IMDB_EPOCHS)", c), c[:80]
-        if "steps_per_epoch" in c:
-            assert "steps_per_epoch=STEPS_PER_EPOCH" in c and "validation_steps=val_steps" in c
+def test_quick_scale_is_small(quick):
+    for name, full in LECTURE.items():
+        if full is not None:
+            assert 0 < quick[name] < full, name
+    assert 0 < quick["IMDB_REVIEWS"] <= 1000
+    assert quick["STEPS_PER_EPOCH"] <= 10 and quick["IMDB_EPOCHS"] == 1
+    _ranges_fit(quick, data.STANDIN_SIZES["quick"]["jena_rows"], min_val_steps=1)
 
 
-def test_only_the_settings_cell_reads_the_switches():
+def test_settings_print_what_differs_from_the_lecture(monkeypatch, capsys):
+    lesson = settings_namespace(NB, "lesson", monkeypatch)
+    lesson_text = capsys.readouterr().out
+    for name in ("TRAIN_MAX", "STEPS_PER_EPOCH", "IMDB_REVIEWS"):  # the lesson value, then the lecture's
+        assert str(lesson[name]) in lesson_text, name
+    assert "0–200000" in lesson_text and "(500)" in lesson_text and "(25000)" in lesson_text
+    settings_namespace(NB, "full", monkeypatch)
+    assert "как в лекции" in capsys.readouterr().out
+
+
+def test_only_the_settings_cells_read_the_switches():
     for c in cells(NB):
         if c["cell_type"] != "code" or "settings" in c["metadata"].get("tags", []):
             continue
@@ -124,10 +190,137 @@ def test_only_the_settings_cell_reads_the_switches():
         assert "DL7_" not in text and "S.quick" not in text and "S.pick" not in text, text[:80]
 
 
+# --- the lecture's models and trainings -----------------------------------------------------------
+
+def test_the_lectures_models():
+    dense_1 = ("Dense", 1)
+    gru_32 = (("GRU", 32), dense_1)
+    expected = collections.Counter({
+        (("Flatten",), ("Dense", 32, ("activation", "relu")), dense_1): 1,
+        gru_32: 2,  # GRU(32) on the windows, and on the reversed windows
+        (("GRU", 32, ("dropout", 0.2), ("recurrent_dropout", 0.2)), dense_1): 1,
+        (("GRU", 32, ("dropout", 0.1), ("recurrent_dropout", 0.5), ("return_sequences", True)),
+         ("GRU", 64, ("activation", "relu"), ("dropout", 0.1), ("recurrent_dropout", 0.5)), dense_1): 1,
+        (("Bidirectional", ("GRU", 32)), dense_1): 1,
+        (("Embedding", ("input_dim", "max_features"), ("output_dim", 128)), ("LSTM", 32),
+         ("Dense", 1, ("activation", "sigmoid"))): 1,
+        (("Embedding", ("input_dim", "max_features"), ("output_dim", 32)), ("Bidirectional", ("LSTM", 32)),
+         ("Dense", 1, ("activation", "sigmoid"))): 1,
+    })
+    found = collections.Counter(architectures())
+    missing = expected - found
+    assert not missing, f"missing or changed: {list(missing)}"
+
+
+def test_every_training_uses_the_settings_and_its_own_backup():
+    fits = calls("fit")
+    folders = [f["callbacks"] for f in fits]
+    assert sorted(folders) == sorted(f"training_callbacks('{name}')" for name in [*JENA_FITS, *IMDB_FITS])
+    for f in fits:
+        folder = f["callbacks"].split("'")[1]
+        assert f["verbose"] == 0  # the log is one line per epoch from the callbacks
+        if folder in JENA_FITS:
+            assert f["steps_per_epoch"] == "STEPS_PER_EPOCH" and f["validation_steps"] == "val_steps"
+            assert f["epochs"] == JENA_FITS[folder]
+        else:
+            assert (f["epochs"], f["batch_size"], f["validation_split"]) == ("IMDB_EPOCHS", 128, 0.2)
+    for c in calls("compile"):
+        assert c in ({"optimizer": "keras.optimizers.RMSprop()", "loss": "mae"},
+                     {"optimizer": "rmsprop", "loss": "binary_crossentropy", "metrics": ["acc"]}), c
+
+
+def test_bidirectional_lstm_reads_natural_order():
+    """The reversed-order experiment must not leave x_train / x_test reversed for the next model."""
+    order = []
+    for source in code_cells():
+        for node in ast.walk(ast.parse(source)):
+            if isinstance(node, ast.Assign) and isinstance(node.targets[0], ast.Name):
+                order.append((node.targets[0].id, ast.unparse(node.value)))
+            if isinstance(node, ast.Call) and getattr(node.func, "attr", None) == "Bidirectional" \
+                    and "LSTM" in ast.unparse(node):
+                order.append(("Bidirectional(LSTM)", ""))
+    last = {}
+    for target, value in order[:order.index(("Bidirectional(LSTM)", ""))]:
+        last[target] = value
+    assert "x_train_natural" in last["x_train"] and "x_test_natural" in last["x_test"]
+
+
 def test_r_originals_follow_code_cells():
     cs = cells(NB)
     details = [i for i, c in enumerate(cs) if c["cell_type"] == "markdown" and "<details>" in "".join(c["source"])]
-    assert len(details) >= 10
+    assert len(details) >= 14
     for i in details:
         assert cs[i - 1]["cell_type"] == "code", f"cell {i}: R original not under a code cell"
         assert "```r" in "".join(cs[i]["source"])
+
+
+# --- the training callbacks: resume after an interruption, keep the best epoch ----------------------
+
+class Interrupted(Exception):
+    pass
+
+
+@pytest.fixture
+def callbacks_ns(monkeypatch, tmp_path):
+    """The notebook's settings, imports and callback cells, run with a private cache."""
+    monkeypatch.setenv("DL7_DATA_DIR", str(tmp_path))
+    ns = settings_namespace(NB, "quick", monkeypatch)
+    for source in code_cells():
+        if source.startswith("import logging") or "class EpochLog" in source or "def training_callbacks" in source:
+            exec(compile(source, NB.name, "exec"), ns)
+    assert ns["BACKUP"].resolve() == (tmp_path / "backup" / "quick").resolve()
+    return ns
+
+
+def _model(keras):
+    model = keras.Sequential([keras.Input(shape=(4,)), keras.layers.Dense(1)])
+    model.compile(optimizer=keras.optimizers.SGD(learning_rate=0.05), loss="mae")
+    return model
+
+
+def test_training_resumes_and_keeps_the_best_epoch(callbacks_ns, capsys):
+    keras = callbacks_ns["keras"]
+    rng = np.random.default_rng(0)
+    x, xv = rng.normal(size=(256, 4)), rng.normal(size=(64, 4))
+    w = np.array([1.0, -2.0, 0.5, 3.0])
+    y, yv = x @ w, xv @ w
+
+    class StopAfter(keras.callbacks.Callback):
+        def on_epoch_end(self, epoch, logs=None):
+            if epoch == 1:
+                raise Interrupted  # the kernel dies after the second epoch was saved
+
+    keras.utils.set_random_seed(0)
+    with pytest.raises(Interrupted):
+        _model(keras).fit(x, y, validation_data=(xv, yv), epochs=4, batch_size=32, verbose=0,
+                          callbacks=callbacks_ns["training_callbacks"]("m") + [StopAfter()])
+    before = callbacks_ns["history_of"]("m")
+    assert len(before["val_loss"]) == 2
+
+    # rerun of the cell: a fresh model, resumed from epoch 3; validated on shifted targets here, so that the
+    # resumed epochs score worse and the best epoch stays the one before the interruption
+    _model(keras).fit(x, y, validation_data=(xv, yv + 100), epochs=4, batch_size=32, verbose=0,
+                      callbacks=callbacks_ns["training_callbacks"]("m"))
+    history = callbacks_ns["history_of"]("m")
+    assert len(history["val_loss"]) == 4 and history["val_loss"][:2] == before["val_loss"]
+    assert min(history["val_loss"][2:]) > min(before["val_loss"])  # the resumed epochs were worse
+    best = keras.models.load_model(callbacks_ns["BACKUP"] / "m" / "best.keras")
+    assert best.evaluate(xv, yv, batch_size=32, verbose=0) == pytest.approx(min(before["val_loss"]), rel=1e-4)
+    assert "эпоха 4/4" in capsys.readouterr().out
+
+    # a finished training is not resumed: running the cell again trains from scratch
+    _model(keras).fit(x, y, validation_data=(xv, yv), epochs=1, batch_size=32, verbose=0,
+                      callbacks=callbacks_ns["training_callbacks"]("m"))
+    assert len(callbacks_ns["history_of"]("m")["val_loss"]) == 1
+
+
+def test_test_set_uses_the_best_epoch_model():
+    evaluating = [c for c in code_cells() if ".evaluate(test_gen" in c]
+    assert len(evaluating) == 1
+    tree = ast.parse(evaluating[0])
+    loads = [ast.unparse(n) for n in ast.walk(tree) if isinstance(n, ast.Call)
+             and getattr(n.func, "attr", None) == "load_model"]
+    assert loads and "best.keras" in loads[0]
+    checkpoints = calls("ModelCheckpoint")
+    assert len(checkpoints) == 1 and checkpoints[0]["save_best_only"] is True
+    assert checkpoints[0]["monitor"] == "val_loss" and "best.keras" in checkpoints[0][0]
