@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import json
 import os
 from pathlib import Path
@@ -47,3 +48,39 @@ def settings_namespace(path: Path, scale: str, monkeypatch) -> dict:
         exec(compile(source, f"{path.name}:settings", "exec"), namespace)
     assert os.environ["DL7_SCALE"] == scale
     return namespace
+
+
+def code_sources(path: Path) -> list[str]:
+    return ["".join(c["source"]) for c in cells(path) if c["cell_type"] == "code"]
+
+
+def literal(node):
+    """The value of a literal node, else its source text (a name or an expression)."""
+    try:
+        return ast.literal_eval(node)
+    except ValueError:
+        return ast.unparse(node)
+
+
+def assigned(path: Path, name: str) -> list:
+    """The values assigned to ``name`` at the top level of the notebook's code cells, in order."""
+    values = []
+    for source in code_sources(path):
+        for node in ast.parse(source).body:
+            if isinstance(node, ast.Assign) and any(isinstance(t, ast.Name) and t.id == name for t in node.targets):
+                values.append(literal(node.value))
+    return values
+
+
+def calls(path: Path, name: str) -> list[dict]:
+    """Arguments of every call ``name(...)`` / ``x.name(...)`` in the notebook's code cells: keyword arguments by
+    name, positional ones under the keys 0, 1, ... (literals, or source text)."""
+    found = []
+    for source in code_sources(path):
+        for node in ast.walk(ast.parse(source)):
+            func = getattr(node, "func", None)
+            if isinstance(node, ast.Call) and name in (getattr(func, "attr", None), getattr(func, "id", None)):
+                args = {i: literal(a) for i, a in enumerate(node.args)}
+                args.update({k.arg: literal(k.value) for k in node.keywords if k.arg})
+                found.append(args)
+    return found

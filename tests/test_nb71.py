@@ -6,6 +6,7 @@ from __future__ import annotations
 import ast
 import collections
 
+import nbtools
 import pytest
 from nbtools import cells, notebook, settings_namespace, text_of
 
@@ -24,38 +25,15 @@ REVIEWS_PER_SPLIT = 25000  # real aclImdb and imdb.npz
 
 
 def code_cells() -> list[str]:
-    return ["".join(c["source"]) for c in cells(NB) if c["cell_type"] == "code"]
-
-
-def _literal(node):
-    try:
-        return ast.literal_eval(node)
-    except ValueError:
-        return ast.unparse(node)  # a name or an expression: its source text
+    return nbtools.code_sources(NB)
 
 
 def assigned(name: str) -> list:
-    """The values assigned to ``name`` at the top level of the code cells, in order."""
-    values = []
-    for source in code_cells():
-        for node in ast.parse(source).body:
-            if isinstance(node, ast.Assign) and any(isinstance(t, ast.Name) and t.id == name for t in node.targets):
-                values.append(_literal(node.value))
-    return values
+    return nbtools.assigned(NB, name)
 
 
 def calls(name: str) -> list[dict]:
-    """Arguments (literals, or source text) of every call of ``name(...)`` or ``<something>.name(...)``:
-    keyword arguments by name, positional ones under the keys 0, 1, ..."""
-    found = []
-    for source in code_cells():
-        for node in ast.walk(ast.parse(source)):
-            func = getattr(node, "func", None)
-            if isinstance(node, ast.Call) and name in (getattr(func, "attr", None), getattr(func, "id", None)):
-                args = {i: _literal(a) for i, a in enumerate(node.args)}
-                args.update({k.arg: _literal(k.value) for k in node.keywords if k.arg})
-                found.append(args)
-    return found
+    return nbtools.calls(NB, name)
 
 
 # --- the lecture's hyperparameters, per scale ---------------------------------------------------

@@ -10,9 +10,10 @@ from __future__ import annotations
 import ast
 import collections
 
+import nbtools
 import numpy as np
 import pytest
-from nbtools import cells, notebook, settings_namespace
+from nbtools import cells, literal, notebook, settings_namespace
 
 from utils import data
 
@@ -56,43 +57,21 @@ IMDB_REVIEW_S = {"imdb_lstm_reversed": (0.0014, 0.0003), "imdb_bidirectional_lst
 
 
 def code_cells() -> list[str]:
-    return ["".join(c["source"]) for c in cells(NB) if c["cell_type"] == "code"]
-
-
-def _literal(node):
-    try:
-        return ast.literal_eval(node)
-    except ValueError:
-        return ast.unparse(node)  # a name or an expression: its source text
+    return nbtools.code_sources(NB)
 
 
 def assigned(name: str) -> list:
-    """The values assigned to ``name`` at the top level of the code cells, in order."""
-    values = []
-    for source in code_cells():
-        for node in ast.parse(source).body:
-            if isinstance(node, ast.Assign) and any(isinstance(t, ast.Name) and t.id == name for t in node.targets):
-                values.append(_literal(node.value))
-    return values
+    return nbtools.assigned(NB, name)
 
 
 def calls(name: str) -> list[dict]:
-    """Arguments of every call ``name(...)`` / ``x.name(...)``: keywords by name, positional ones as 0, 1, ..."""
-    found = []
-    for source in code_cells():
-        for node in ast.walk(ast.parse(source)):
-            func = getattr(node, "func", None)
-            if isinstance(node, ast.Call) and name in (getattr(func, "attr", None), getattr(func, "id", None)):
-                args = {i: _literal(a) for i, a in enumerate(node.args)}
-                args.update({k.arg: _literal(k.value) for k in node.keywords if k.arg})
-                found.append(args)
-    return found
+    return nbtools.calls(NB, name)
 
 
 def _layer(node):
     """layers.GRU(32, dropout=0.2) -> ("GRU", 32, ("dropout", 0.2)); Bidirectional nests its layer."""
-    args = [_layer(a) if isinstance(a, ast.Call) else _literal(a) for a in node.args]
-    kwargs = sorted((k.arg, _literal(k.value)) for k in node.keywords)
+    args = [_layer(a) if isinstance(a, ast.Call) else literal(a) for a in node.args]
+    kwargs = sorted((k.arg, literal(k.value)) for k in node.keywords)
     return (node.func.attr, *args, *kwargs)
 
 
