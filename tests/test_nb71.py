@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import ast
 import collections
+import functools
 
 import nbtools
 import pytest
@@ -24,16 +25,10 @@ LECTURE = {
 REVIEWS_PER_SPLIT = 25000  # real aclImdb and imdb.npz
 
 
-def code_cells() -> list[str]:
-    return nbtools.code_sources(NB)
-
-
-def assigned(name: str) -> list:
-    return nbtools.assigned(NB, name)
-
-
-def calls(name: str) -> list[dict]:
-    return nbtools.calls(NB, name)
+# the notebook's code cells, top-level assignments and calls (tests/nbtools.py), bound to this notebook
+code_cells = functools.partial(nbtools.code_sources, NB)
+assigned = functools.partial(nbtools.assigned, NB)
+calls = functools.partial(nbtools.calls, NB)
 
 
 # --- the lecture's hyperparameters, per scale ---------------------------------------------------

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import ast
 import collections
+import functools
 
 import nbtools
 import numpy as np
@@ -56,16 +57,10 @@ JENA_STEP_S = {"dense": (0.023, 0.0165), "gru": (0.104, 0.031), "gru_dropout": (
 IMDB_REVIEW_S = {"imdb_lstm_reversed": (0.0014, 0.0003), "imdb_bidirectional_lstm": (0.0013, 0.0003)}
 
 
-def code_cells() -> list[str]:
-    return nbtools.code_sources(NB)
-
-
-def assigned(name: str) -> list:
-    return nbtools.assigned(NB, name)
-
-
-def calls(name: str) -> list[dict]:
-    return nbtools.calls(NB, name)
+# the notebook's code cells, top-level assignments and calls (tests/nbtools.py), bound to this notebook
+code_cells = functools.partial(nbtools.code_sources, NB)
+assigned = functools.partial(nbtools.assigned, NB)
+calls = functools.partial(nbtools.calls, NB)
 
 
 def _layer(node):
