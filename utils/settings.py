@@ -5,11 +5,11 @@ Notebooks call ``show_settings("7.x")`` once in their settings cell and then use
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 import json
 import os
 import platform
-import sys
 import time
 from dataclasses import dataclass
 from importlib.metadata import version
@@ -184,9 +184,23 @@ def time_report(notebook: str, s: Settings, probe_s: float | None = None) -> str
     return text
 
 
+@contextlib.contextmanager
+def _native_stderr_hidden():
+    """TensorFlow's start-up notes (no CUDA, oneDNN) are written from C++ straight to file descriptor 2, past
+    TF_CPP_MIN_LOG_LEVEL: students take the red lines for errors.  Hidden while it starts, then stderr is back."""
+    saved, devnull = os.dup(2), os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, 2)
+    try:
+        yield
+    finally:
+        os.dup2(saved, 2)
+        os.close(saved)
+        os.close(devnull)
+
+
 def show_settings(notebook: str | None = None, settings: Settings | None = None) -> Settings:
-    """Print the settings for a notebook's settings cell (and its expected time) and return them.  If Keras is
-    already imported, also list the devices it sees: TensorFlow's one-time start-up messages land in this cell."""
+    """Print the settings (and, for a notebook, its expected time) and return them.  For a notebook's settings
+    cell it also starts Keras/TensorFlow with its start-up notes hidden and lists the devices Keras sees."""
     s = settings or get_settings()
     mirror = f"\nЗеркало  DL7_MIRROR   = {s.mirror}" if s.mirror else ""
     print(f"Масштаб  DL7_SCALE    = {s.scale:<9} ({SCALE_HELP[s.scale]})\n"
@@ -194,8 +208,11 @@ def show_settings(notebook: str | None = None, settings: Settings | None = None)
           f"Кэш      DL7_DATA_DIR = {shown_path(s.data_dir)}{mirror}")
     if notebook is not None:
         print(time_report(notebook, s, speed_probe()))
-    keras = sys.modules.get("keras")
-    if keras is not None:
-        devices = keras.distribution.list_devices()
+        os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+        with _native_stderr_hidden():
+            import keras
+
+            keras.ops.zeros(1)  # the first operation starts the runtime: its notes are hidden too
+            devices = keras.distribution.list_devices()
         print(f"Keras {keras.__version__}, устройства: {', '.join(devices)}")
     return s
