@@ -268,16 +268,12 @@ JENA_SHORT_GAPS = [12] * 7 + [6] + [1] * 9  # whole-hour gaps (empty hours) and 
 
 
 def _ar1(eps: np.ndarray, a: float) -> np.ndarray:
-    """y[t] = a*y[t-1] + eps[t], vectorised per block (a^block stays far from underflow)."""
-    out, acc = np.empty_like(eps), 0.0
-    block = int(max(16, min(4096, 300.0 / -np.log(a))))
-    powers = a ** np.arange(block)
-    for s in range(0, len(eps), block):
-        e = eps[s:s + block]
-        k = len(e)  # y[t] = acc*a^(t+1) + sum_{j<=t} a^(t-j) e[j], as a cumulative sum in a scaled basis
-        out[s:s + k] = y = powers[:k] * np.cumsum(e / powers[:k]) + acc * powers[:k] * a
-        acc = y[-1]
-    return out
+    """y[t] = a*y[t-1] + eps[t], y[0] = eps[0]: pandas' exponential smoothing y[t] = a*y[t-1] + (1-a)*x[t]."""
+    import pandas as pd
+
+    x = eps / (1 - a)
+    x[0] = eps[0]
+    return pd.Series(x).ewm(alpha=1 - a, adjust=False).mean().to_numpy()
 
 
 def _jena_rows(n_rows: int, rng: np.random.Generator) -> np.ndarray:
