@@ -109,9 +109,11 @@ def test_check_env_data_section(mirror, monkeypatch, capsys):
 
 
 def test_expected_times_come_from_the_recorded_timings_scaled_by_the_probe(cache, monkeypatch, capsys):
-    timings = {"probe_s": 0.1, "machine": "эталон", "date": "2026-11-27",
-               "seconds": {"7.1": {"lesson": 300, "full": 120, "quick": 20}, "7.3": {"full": 20000}},
-               "computed": {"7.1": {"full": True}, "7.3": {"full": True}}}
+    def entry(seconds, computed=False, probe_s=0.1):
+        return {"seconds": seconds, "computed": computed, "probe_s": probe_s, "machine": "эталон", "date": "2026-11-27"}
+
+    timings = {"times": {"7.1": {"lesson": entry(300), "full": entry(120, True), "quick": entry(40, probe_s=0.2)},
+                         "7.3": {"full": entry(20000, True)}}}
     monkeypatch.setattr(st, "read_timings", lambda path=None: timings)
     monkeypatch.setenv("DL7_DATA", "synthetic")
     monkeypatch.delenv("DL7_SCALE")  # lesson, the default

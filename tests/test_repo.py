@@ -220,6 +220,9 @@ def tiny_notebook(path, fail=False):
     return path
 
 
+OLD_ENTRY = {"seconds": 1000, "computed": True, "probe_s": 0.1, "machine": "эталон", "date": "2026-11-20"}
+
+
 @pytest.fixture
 def runner(tmp_path, monkeypatch):
     """run_notebooks.main writing its copies and timings under tmp_path, its os.environ changes undone."""
@@ -228,8 +231,7 @@ def runner(tmp_path, monkeypatch):
     monkeypatch.setattr(run_notebooks, "RUNS", tmp_path / "runs")
     monkeypatch.setattr(run_notebooks, "TIMINGS_FILE", tmp_path / "timings.json")
     monkeypatch.setattr(run_notebooks, "speed_probe", lambda: 0.2)
-    (tmp_path / "timings.json").write_text(json.dumps({"probe_s": 0.1, "seconds": {"7.3": {"full": 1000}},
-                                                       "computed": {"7.3": {"full": True}}}))
+    (tmp_path / "timings.json").write_text(json.dumps({"times": {"7.3": {"full": OLD_ENTRY}}}))
     return run_notebooks.main
 
 
@@ -247,8 +249,9 @@ def test_store_keeps_every_output_with_its_source_hash_and_records_the_time(tmp_
     assert nb.metadata["language_info"]["name"] == "python"  # as JupyterLab would write it back on save
     assert nb.metadata["dl7"] == {"stored_run": {"scale": "lesson", "data": "synthetic"}}
     timings = json.loads((tmp_path / "timings.json").read_text(encoding="utf-8"))
-    assert 0 < timings["seconds"]["7.9"]["lesson"] < 600 and timings["probe_s"] == 0.2
-    assert timings["seconds"]["7.3"]["full"] == 2000 and timings["computed"] == {"7.3": {"full": True}}
+    lesson = timings["times"]["7.9"]["lesson"]
+    assert 0 < lesson["seconds"] < 600 and lesson["probe_s"] == 0.2 and not lesson["computed"]
+    assert timings["times"]["7.3"]["full"] == OLD_ENTRY  # kept as it was measured, with its own probe
     assert (tmp_path / "runs" / "lesson-synthetic" / path.name).is_file()
 
     nb.cells[2].source += "\nprint('changed')"  # edited after the stored run: its output is stale
@@ -265,7 +268,7 @@ def test_a_failing_cell_fails_the_run_and_leaves_the_notebook_alone(tmp_path, ru
     assert "ZeroDivisionError" in capsys.readouterr().err
     executed = nbformat.read(tmp_path / "runs" / "quick-synthetic" / path.name, as_version=4)
     assert executed.cells[2].outputs[0]["text"] == "quick synthetic\n"  # the copy shows how far it got
-    assert json.loads((tmp_path / "timings.json").read_text())["seconds"] == {"7.3": {"full": 1000}}
+    assert json.loads((tmp_path / "timings.json").read_text()) == {"times": {"7.3": {"full": OLD_ENTRY}}}
 
 
 def test_smoke_runs_full_scale_with_every_fit_cut_to_one_short_epoch(tmp_path, runner):

@@ -2,7 +2,16 @@ from pathlib import Path
 
 import pytest
 
-from utils.settings import REPO_ROOT, SettingsError, expected_seconds, get_settings, show_settings, time_report
+from utils.settings import (
+    REPO_ROOT,
+    SettingsError,
+    expected_seconds,
+    get_settings,
+    read_timings,
+    record_times,
+    show_settings,
+    time_report,
+)
 
 
 def test_defaults_are_lesson_auto_repo_data():
@@ -62,9 +71,12 @@ def test_quoted_data_dir_from_windows_cmd(tmp_path):
     assert s.data_dir == (tmp_path / "dl7 data").resolve()
 
 
+def entry(seconds, probe_s, computed=False):
+    return {"seconds": seconds, "computed": computed, "probe_s": probe_s, "machine": "ref", "date": "2026-11-27"}
+
+
 def test_expected_time_scales_the_measured_time_by_the_speed_probe():
-    timings = {"machine": "ref", "probe_s": 0.5, "seconds": {"7.3": {"lesson": 400, "full": 19500}},
-               "computed": {"7.3": {"full": True}}}
+    timings = {"times": {"7.3": {"lesson": entry(400, 0.5), "full": entry(19500, 0.5, computed=True)}}}
     seconds, how = expected_seconds("7.3", "lesson", probe_s=1.0, timings=timings)
     assert seconds == 800 and "измерено" in how and "медленнее в 2.0" in how
     seconds, how = expected_seconds("7.3", "full", probe_s=0.25, timings=timings)
@@ -72,9 +84,22 @@ def test_expected_time_scales_the_measured_time_by_the_speed_probe():
     assert expected_seconds("7.1", "lesson", timings=timings) is None
 
 
+def test_each_recorded_time_keeps_the_probe_it_was_measured_with(tmp_path):
+    path = tmp_path / "timings.json"
+    record_times({"7.1": 60, "7.2": 100}, "quick", probe_s=0.1, path=path)
+    record_times({"7.1": 90}, "quick", probe_s=0.15, path=path)  # a slower moment: 7.2 was not measured again
+    record_times({"7.3": 5000}, "full", probe_s=0.2, computed=True, path=path)
+    t = read_timings(path)
+    assert t["times"]["7.2"]["quick"] == {**t["times"]["7.2"]["quick"], "seconds": 100, "probe_s": 0.1}
+    assert t["times"]["7.1"]["quick"]["seconds"] == 90 and t["times"]["7.1"]["quick"]["probe_s"] == 0.15
+    assert t["times"]["7.3"]["full"]["computed"] and not t["times"]["7.1"]["quick"]["computed"]
+    assert [round(expected_seconds(nb, "quick", 0.1, t)[0]) for nb in ("7.1", "7.2")] == [60, 100]
+    assert round(expected_seconds("7.3", "full", 0.1, t)[0]) == 2500
+
+
 def test_a_run_over_30_minutes_is_announced_with_the_way_out(monkeypatch):
     monkeypatch.setattr("utils.settings.read_timings",
-                        lambda: {"probe_s": 1.0, "seconds": {"7.3": {"full": 5 * 3600, "lesson": 300}}})
+                        lambda: {"times": {"7.3": {"full": entry(5 * 3600, 1.0), "lesson": entry(300, 1.0)}}})
     full = time_report("7.3", get_settings({"DL7_SCALE": "full"}), probe_s=1.0)
     lesson = time_report("7.3", get_settings({}), probe_s=1.0)
     assert "5.0 ч" in full and "DL7_SCALE=lesson" in full and "!!!" in full

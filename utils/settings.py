@@ -16,7 +16,7 @@ from importlib.metadata import version
 from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
-# Notebook times per scale with the speed probe of the machine that measured them (record_times)
+# Notebook times per scale, each with the speed probe of the machine that measured it (record_times)
 TIMINGS_FILE = REPO_ROOT / "notebooks" / "timings.json"
 LONG_RUN_S = 30 * 60  # longer than this: the settings cell warns before any time is spent
 SCALES = ("lesson", "full", "quick")
@@ -124,17 +124,13 @@ def machine() -> str:
 
 def record_times(seconds: dict[str, float], scale: str, probe_s: float, computed: bool = False,
                  path: Path = TIMINGS_FILE) -> None:
-    """Write seconds[nb][scale] (measured, or computed from measured epochs) with this run's speed probe and
-    machine; the entries already there are re-expressed at this probe, so each keeps its meaning."""
+    """Write times[nb][scale] (measured, or computed from measured epochs), each with this run's speed probe,
+    machine and date: an entry keeps its own probe, so that a later run with another probe leaves it as it was."""
     t = read_timings(path)
-    for entries in t.get("seconds", {}).values():
-        entries.update({k: round(v * probe_s / t.get("probe_s", probe_s), 1) for k, v in entries.items()})
-    flags = t.get("computed", {})
     for nb, value in seconds.items():
-        t.setdefault("seconds", {}).setdefault(nb, {})[scale] = round(value, 1)
-        flags[nb] = {k: True for k in flags.get(nb, {}) if k != scale} | ({scale: True} if computed else {})
-    t.update(computed={nb: f for nb, f in flags.items() if f}, probe_s=round(probe_s, 4), machine=machine(),
-             date=datetime.date.today().isoformat())
+        t.setdefault("times", {}).setdefault(nb, {})[scale] = {
+            "seconds": round(value, 1), "computed": computed, "probe_s": round(probe_s, 4), "machine": machine(),
+            "date": datetime.date.today().isoformat()}
     Path(path).write_text(json.dumps(t, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
 
 
@@ -142,15 +138,14 @@ def expected_seconds(notebook: str, scale: str, probe_s: float | None = None,
                      timings: dict | None = None) -> tuple[float, str] | None:
     """Expected run time of ``notebook`` ("7.1") at ``scale`` on this machine, and how it was got: the time of the
     reference machine, scaled by how much slower this machine runs the speed probe.  None when not recorded."""
-    t = read_timings() if timings is None else timings
-    entry = t.get("seconds", {}).get(notebook, {}).get(scale)
+    entry = (read_timings() if timings is None else timings).get("times", {}).get(notebook, {}).get(scale)
     if entry is None:
         return None
-    ratio = probe_s / t["probe_s"] if probe_s is not None and t.get("probe_s") else 1.0
-    how = "вычислено по замерам эпох" if t.get("computed", {}).get(notebook, {}).get(scale) else "измерено"
+    ratio = probe_s / entry["probe_s"] if probe_s is not None else 1.0
+    how = "вычислено по замерам эпох" if entry["computed"] else "измерено"
     speed = f"медленнее в {ratio:.1f} раза" if ratio >= 1 else f"быстрее в {1 / ratio:.1f} раза"
-    return entry * ratio, (f"{how} на эталонной машине ({t.get('machine', '?')}): {duration(entry)}; "
-                           f"этот компьютер {speed}")
+    return entry["seconds"] * ratio, (f"{how} на эталонной машине ({entry['machine']}): "
+                                      f"{duration(entry['seconds'])}; этот компьютер {speed}")
 
 
 def duration(seconds: float) -> str:
@@ -185,7 +180,7 @@ def time_report(notebook: str, s: Settings, probe_s: float | None = None) -> str
 
 
 @contextlib.contextmanager
-def _native_stderr_hidden():
+def native_stderr_hidden():
     """TensorFlow's start-up notes (no CUDA, oneDNN) are written from C++ straight to file descriptor 2, past
     TF_CPP_MIN_LOG_LEVEL: students take the red lines for errors.  Hidden while it starts, then stderr is back."""
     saved, devnull = os.dup(2), os.open(os.devnull, os.O_WRONLY)
@@ -209,7 +204,7 @@ def show_settings(notebook: str | None = None, settings: Settings | None = None)
     if notebook is not None:
         print(time_report(notebook, s, speed_probe()))
         os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
-        with _native_stderr_hidden():
+        with native_stderr_hidden():
             import keras
 
             keras.ops.zeros(1)  # the first operation starts the runtime: its notes are hidden too
