@@ -4,8 +4,6 @@ The smoke run (``python -m benchmarks.run --quick``) runs every section on tiny 
 writing only under tmp_path; the real benchmark is run by hand (benchmarks/README.md).
 """
 
-from __future__ import annotations
-
 import os
 import re
 import subprocess
@@ -14,7 +12,6 @@ import sys
 import numpy as np
 import pytest
 
-from benchmarks import lecture as L
 from benchmarks import run
 from tests.nbtools import REPO
 from utils.settings import TIMINGS_FILE
@@ -55,65 +52,77 @@ def fake_epochs(key):
 
 def test_full_mode_times_are_recorded_only_by_a_full_run(monkeypatch):
     recorded = []
-    monkeypatch.setattr(run, "measure", lambda key, args, jena: fake_epochs(key))
+    monkeypatch.setattr(run, "measure", lambda key, args: fake_epochs(key))
     monkeypatch.setattr(run, "record_times", lambda *a, **kw: recorded.append((a, kw)))
     monkeypatch.setattr(run, "speed_probe", lambda: 0.25)
-    text = run.models_section(run.parse_args(["--quick", "--models", ",".join(run.MODELS)]), None, {})
+    text = run.models_section(run.parse_args(["--quick", "--models", ",".join(run.MODELS)]))
     assert "7.2 | 30.0 s" in text and not recorded  # SimpleRNN + LSTM: 10 epochs x 1.5 s each
-    run.models_section(run.parse_args(["--models", "simple_rnn,lstm,jena_gru"]), None, {})
+    run.models_section(run.parse_args(["--models", "simple_rnn,lstm,jena_gru"]))
     assert recorded == [(({"7.2": 30.0}, "full", 0.25), {"computed": True})]  # 7.1 and 7.3 not all measured
     recorded.clear()
-    run.models_section(run.parse_args([]), None, {})
+    run.models_section(run.parse_args([]))
     # 7.1: 10 + 20 + 20 epochs; 7.3: 20 + 20 + 40 + 40 + 20 + 40 + 10 + 10 epochs, 1.5 s each
     assert recorded[0][0][0] == {"7.1": 75.0, "7.2": 30.0, "7.3": 300.0}
 
 
-def test_word_one_hot_vectorized_equals_the_loop():
-    samples = L.make_samples(300) + ["The cat sat on the mat.", "short"]
-    reference = L.word_loop(samples)
+def test_word_one_hot_vectorized_equals_the_lectures_loop(capsys):
+    rows = np.random.default_rng(0).integers(0, 1000, size=(300, 12))
+    samples = [" ".join(f"w{k}" for k in row) for row in rows] + ["The cat sat on the mat.", "short"]
+    reference = run.lecture("onehot loop")(samples)  # 7.1's cell on these samples (not on its own), without prints
+    assert capsys.readouterr().out == ""
     assert reference.shape == (302, 10, len({w for s in samples for w in s.split(" ")}) + 1)  # index 0: no word
     assert reference.sum() == sum(min(len(s.split(" ")), 10) for s in samples)
-    assert np.array_equal(L.word_vectorized(samples), reference)
-    assert not np.array_equal(L.word_vectorized(samples[1:] + samples[:1]), reference)
+    assert np.array_equal(run.word_vectorized(samples), reference)
+    assert not np.array_equal(run.word_vectorized(samples[1:] + samples[:1]), reference)
 
 
 @pytest.fixture(scope="module")
 def jena():
-    return np.random.default_rng(0).standard_normal((L.ROWS, L.FEATURES), dtype=np.float32)
+    return run.jena()
 
 
-def test_gather_equals_the_books_generator_for_the_same_rows(jena):
+def test_jena_functions_are_7_3s_own_definitions(jena):
+    data, *functions = jena
+    assert data.shape == (420551, 14) and data.dtype == np.float64  # the shape and dtype of 7.3's float_data
+    assert [f.__name__ for f in functions] == ["generator", "fast_generator", "same_batches"]
+    assert {f.__code__.co_filename for f in functions} == {"7.3-advanced-rnn.ipynb"}  # compiled from the notebook
+    assert "float_data" not in functions[0].__globals__  # only the def statements ran
+
+
+def test_fast_generator_draws_the_books_shuffled_batches(jena):
+    data, generator, fast_generator, same_batches = jena
+    args = (data, 1440, 144, 0, 200000)
+    assert same_batches(generator(*args, shuffle=True), fast_generator(*args, shuffle=True), 3)
     np.random.seed(123)
-    samples, targets = next(L.generator(jena, 1440, 144, 0, 200000, shuffle=True, batch_size=128, step=6))
+    x, y = next(fast_generator(*args, shuffle=True))
     np.random.seed(123)
-    rows = np.random.randint(1440, 200000, size=128)
-    x, y = L.gather_windows(jena, rows)
-    assert samples.shape == x.shape == (128, 240, 14)
-    assert np.array_equal(samples, x) and np.array_equal(targets, y)
-    r = rows[5]  # and literally the slide's definition for one row
-    assert np.array_equal(x[5], jena[r - 1440:r:6]) and y[5] == jena[r + 144][1]
+    rows = np.random.randint(1440, 200000, size=128)  # the rows it drew
+    assert x.shape == (128, 240, 14) and y.shape == (128,)
+    r = rows[5]  # literally the slide's definition for one row
+    assert np.array_equal(x[5], data[r - 1440:r:6]) and y[5] == data[r + 144][1]
+    assert not same_batches(generator(*args, shuffle=True), fast_generator(data[1:], *args[1:], shuffle=True), 1)
 
 
 def test_fast_generator_in_order_equals_the_books_generator_across_the_wrap(jena):
-    book = L.generator(jena, 1440, 144, 200001, 203000, batch_size=128, step=6)
-    fast = L.fast_generator(jena, 200001, 203000)
-    for _ in range(14):  # (203000 - 201441) / 128 = 12.2 batches: wraps around once
-        (s1, t1), (s2, t2) = next(book), next(fast)
-        assert np.array_equal(s1, s2) and np.array_equal(t1, t2)
-    shifted = next(L.fast_generator(jena[1:], 200001, 203000))
-    assert not np.array_equal(shifted[1], next(L.generator(jena, 1440, 144, 200001, 203000))[1])
+    data, generator, fast_generator, same_batches = jena
+    book, fast = generator(data, 1440, 144, 200001, 203000), fast_generator(data, 1440, 144, 200001, 203000)
+    assert same_batches(book, fast, 14)  # (203000 - 201441) / 128 = 12.2 batches: wraps around once
+    shifted = next(fast_generator(data[1:], 1440, 144, 200001, 203000))
+    assert not np.array_equal(shifted[1], next(generator(data, 1440, 144, 200001, 203000))[1])
 
 
 def test_timeseries_dataset_gives_the_generators_windows(jena):
-    (s1, t1), (s2, t2) = next(L.generator(jena, 1440, 144, 200001, 300000)), next(iter(
-        L.timeseries_dataset(jena, 200001, 300000, shuffle=False)))
-    assert np.array_equal(s1, s2.numpy()) and np.array_equal(t1, t2.numpy())
+    data, generator, _, same_batches = jena
+    dataset = run.timeseries_dataset(data, 200001, 300000)
+    assert same_batches(generator(data, 1440, 144, 200001, 300000), iter(dataset), 3)
+    assert not same_batches(generator(data, 1440, 144, 200002, 300000), iter(dataset), 1)
 
 
-def test_glove_parsers_agree_on_tricky_tokens(tmp_path):
-    path = L.glove_file(tmp_path, lines=400, dim=100)
+def test_glove_parsers_agree_on_tricky_tokens(tmp_path, capsys):
+    path = run.glove_file(tmp_path, lines=400, dim=100)
     lines = path.read_text(encoding="utf-8").splitlines()
     assert len(lines) == 400 and all(len(line.split(" ")) == 101 for line in lines)
-    loop, pandas = L.parse_loop(path), L.parse_pandas(path)
-    assert list(loop) == list(pandas) and set(L.TRICKY) <= set(loop) and len(loop) == 400
+    loop, pandas = run.lecture("glove loop")(path), run.lecture("glove pandas")(path)  # 7.1's two cells
+    assert capsys.readouterr().out == ""  # without their prints
+    assert list(loop) == list(pandas) and set(run.TRICKY) <= set(loop) and len(loop) == 400
     assert all(np.array_equal(loop[w], v) and v.dtype == np.float32 and v.shape == (100,) for w, v in pandas.items())
