@@ -148,7 +148,7 @@ def check_time(r: Report, scale: str, probe_s: float | None) -> None:
       f"{'; '.join(measured) or 'нет замеров'}")
     for nb in ("7.1", "7.2", "7.3"):
         found = {sc: st.expected_seconds(nb, sc, probe_s, t) for sc in st.SCALES}
-        r("инфо", f"{nb}: " + "; ".join(f"{sc} ≈ {st.duration(e[0])}" + " (вычислено)" * ("вычислено" in e[1])
+        r("инфо", f"{nb}: " + "; ".join(f"{sc} ≈ {st.duration(e[0])}" + " (вычислено)" * t["times"][nb][sc]["computed"]
                                         if e else f"{sc}: не измерено" for sc, e in found.items()))
         if (here := found[scale]) and here[0] > st.LONG_RUN_S:
             r("внимание", f"{nb} в масштабе {scale} на этом компьютере ≈ {st.duration(here[0])}: дольше занятия",
