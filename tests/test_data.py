@@ -116,10 +116,13 @@ def test_real_mode_without_network_is_a_clear_error(cache, closed_port_url, monk
 def test_auto_mode_without_network_falls_back_loudly(cache, closed_port_url, monkeypatch, capsys):
     monkeypatch.setenv("DL7_MIRROR", closed_port_url)
     monkeypatch.setenv("DL7_DATA", "auto")
-    with pytest.warns(UserWarning, match="реальные данные недоступны"):
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # printed, not warned: a warning shows the kernel's temporary file name
         frame = data.load_jena()
-    out = capsys.readouterr().out
-    assert "!!" in out and "СИНТЕТИЧЕСКИЕ" in out
+    captured = capsys.readouterr()
+    assert "!!" in captured.out and "СИНТЕТИЧЕСКИЕ" in captured.out
+    assert data.REMOTES["jena_climate_2009_2016.csv.zip"].url in captured.out  # why, and where a file goes
+    assert "%" not in captured.err  # no progress bar of a download that never started
     assert len(frame) == data.STANDIN_SIZES["quick"]["jena_rows"]
     assert "СИНТЕТИЧЕСКИЕ" in data.source_label("Jena climate")
 
@@ -132,14 +135,13 @@ def test_auto_mode_uses_a_cached_real_file_without_network(served, cache, monkey
     assert "реальные" in data.source_label("Jena climate")
 
 
-def test_auto_mode_does_not_hide_a_full_disk_behind_the_stand_ins(served, cache, monkeypatch, full_disk):
+def test_auto_mode_does_not_hide_a_full_disk_behind_the_stand_ins(served, cache, monkeypatch, full_disk, capsys):
     """Issue 13: a local write failure made auto mode fall back to the stand-ins as if offline."""
     monkeypatch.setenv("DL7_DATA", "auto")
     full_disk(cache, room=100)
-    with warnings.catch_warnings():
-        warnings.simplefilter("error", UserWarning)  # the fall-back warns: it must not happen
-        with pytest.raises(DataError, match="диска") as err:
-            data.load_jena()
+    with pytest.raises(DataError, match="диска") as err:
+        data.load_jena()
+    assert "!!" not in capsys.readouterr().out  # no fall-back
     assert not isinstance(err.value, DownloadUnavailable) and str(cache) in str(err.value)
     assert "Jena climate" not in data.SOURCES
 
@@ -169,3 +171,143 @@ def test_npz_with_arbitrary_pickle_is_refused(cache, monkeypatch, tmp_path):
     monkeypatch.setitem(data.REMOTES, "imdb.npz", rf.remote_for(cache / "imdb.npz"))
     with pytest.raises(DataError, match="not allowed"):
         data.load_imdb()
+
+
+# --- imdb.npz derived from the real reviews (issue 18, DESIGN.md section 4) ---------------------------------------
+def _r_reference(split_texts: dict) -> tuple[dict, dict]:
+    """The R / Keras-2 tokenizer in plain Python: word index over the train texts (ties by first appearance), and
+    each split's word ranks with the words outside the index dropped."""
+    filters = '!"#$%&()*+,-./:;<=>?@[\\]^_`{|}~\t\n'
+    tok = {split: [[w for w in t.lower().translate(str.maketrans(filters, " " * len(filters))).split(" ") if w]
+                   for t in texts] for split, texts in split_texts.items()}
+    order, counts = [], {}
+    for review in tok["train"]:
+        for w in review:
+            if w not in counts:
+                order.append(w)
+            counts[w] = counts.get(w, 0) + 1
+    ranked = sorted(order, key=lambda w: -counts[w])  # a stable sort keeps the first-appearance order of ties
+    index = {w: i for i, w in enumerate(ranked, start=1)}
+    return index, {split: [[index[w] for w in r if w in index] for r in rs] for split, rs in tok.items()}
+
+
+def _texts_in_reading_order(split: str) -> list[str]:  # neg then pos, file names sorted, as 7.1 reads them
+    return [text for sub in ("neg", "pos") for _, text in sorted(rf.REVIEWS[(split, sub)])]
+
+
+@pytest.fixture
+def archive_only(cache, monkeypatch, closed_port_url):
+    """A cache holding only the real-format aclImdb_v1.tar.gz (an offline classroom with the 84 MB archive)."""
+    cache.mkdir(parents=True)
+    archive = rf.build_aclimdb_tar(cache / "aclImdb_v1.tar.gz")
+    monkeypatch.setitem(data.REMOTES, archive.name, rf.remote_for(archive))
+    monkeypatch.setenv("DL7_MIRROR", closed_port_url)  # the Keras files cannot be downloaded
+    return cache
+
+
+def test_imdb_is_derived_from_the_real_reviews_when_the_keras_file_cannot_be_had(archive_only, capsys):
+    index, expected = _r_reference({s: _texts_in_reading_order(s) for s in ("train", "test")})
+    assert list(index)[:2] == ["a", "film"] and index["i"] < index["hated"]  # the test data's ties, as in R
+    word_index = data.load_imdb_word_index()
+    assert word_index == index
+    (x_train, y_train), (x_test, y_test) = data.load_imdb(num_words=100, start_char=None, index_from=0, seed=5)
+    raw = np.load(archive_only / data.ENCODED_DIR / "imdb.npz", allow_pickle=True)
+    assert [list(s) for s in raw["x_train"]] == expected["train"] and list(raw["y_train"]) == [0, 0, 0, 1, 1, 1]
+    assert [list(s) for s in raw["x_test"]] == expected["test"]  # "bad", "acting", "great", "story": not in train
+    assert expected["test"] == [[], []] and list(raw["y_test"]) == [0, 1]
+    # the load_data semantics: the same shuffle as keras (seed), then start and index_from
+    order = np.arange(6)
+    np.random.RandomState(5).shuffle(order)
+    assert [list(s) for s in x_train] == [expected["train"][i] for i in order]
+    assert list(y_train) == [[0, 0, 0, 1, 1, 1][i] for i in order]
+    for name in ("IMDB (imdb.npz)", "IMDB word index"):
+        assert data.source_label(name) == data.ENCODED_LABEL
+    assert "не imdb.npz из Keras" in data.ENCODED_LABEL
+    out = capsys.readouterr().out
+    assert data.ENCODED_LABEL in out and "!!" not in out and "СИНТЕТИЧЕСКИЕ" not in out
+    # never in the official file's place, never under its name in the cache root
+    assert not (archive_only / "imdb.npz").exists() and not (archive_only / "imdb_word_index.json").exists()
+
+
+def test_the_derived_imdb_is_written_once_and_follows_the_encoder_version(archive_only, monkeypatch):
+    encode, calls = data.encode_aclimdb, []
+    monkeypatch.setattr(data, "encode_aclimdb", lambda *a: calls.append(a) or encode(*a))
+    data.load_imdb()
+    data.load_imdb_word_index()
+    data.load_imdb()
+    assert len(calls) == 1  # once for both files and every later load
+    (archive_only / data.ENCODED_DIR / ".encoder-version").write_text("0")  # written by another encoder version
+    data.load_imdb()
+    assert len(calls) == 2 and (archive_only / data.ENCODED_DIR / ".encoder-version").read_text() == data.ENCODED_VERSION
+
+
+def test_the_official_keras_file_comes_first(served, cache, monkeypatch, closed_port_url):
+    data.load_imdb()  # the official pair, from the (local) server, into the cache
+    data.load_imdb_word_index()
+    rf.build_aclimdb_tar(cache / "aclImdb_v1.tar.gz")
+    monkeypatch.setenv("DL7_MIRROR", closed_port_url)
+    monkeypatch.setenv("DL7_DATA", "auto")
+    data.load_imdb()
+    data.load_imdb_word_index()
+    assert data.source_label("IMDB (imdb.npz)") == "реальные (keras imdb.npz)"
+    assert data.source_label("IMDB word index") == "реальные (imdb_word_index.json)"
+    assert not (cache / data.ENCODED_DIR).exists()
+
+
+def test_real_mode_without_keras_file_or_reviews_says_both_ways(cache, closed_port_url, monkeypatch):
+    monkeypatch.setenv("DL7_MIRROR", closed_port_url)
+    with pytest.raises(DownloadUnavailable) as err:
+        data.load_imdb_word_index()
+    assert "aclImdb_v1.tar.gz" in str(err.value) and str(cache / "imdb_word_index.json") in str(err.value)
+
+
+def test_auto_mode_order_official_then_derived_then_stand_in(archive_only, monkeypatch, capsys):
+    monkeypatch.setenv("DL7_DATA", "auto")
+    data.load_imdb()
+    assert data.source_label("IMDB (imdb.npz)") == data.ENCODED_LABEL
+    (archive_only / "aclImdb_v1.tar.gz").unlink()
+    import shutil
+
+    shutil.rmtree(archive_only / data.ACLIMDB_DIR)
+    data.load_imdb()  # the derived files stay usable without the tree they came from
+    assert data.source_label("IMDB (imdb.npz)") == data.ENCODED_LABEL
+    shutil.rmtree(archive_only / data.ENCODED_DIR)
+    data.load_imdb()
+    assert "СИНТЕТИЧЕСКИЕ" in data.source_label("IMDB (imdb.npz)")
+    assert "aclImdb_v1.tar.gz" in capsys.readouterr().out  # the banner says how to get the real reviews
+
+
+def test_an_incomplete_review_tree_is_a_clear_error_and_leaves_nothing(cache, monkeypatch, closed_port_url):
+    monkeypatch.setenv("DL7_MIRROR", closed_port_url)
+    for split, sub in (("train", "neg"), ("train", "pos"), ("test", "neg")):  # test/pos is missing
+        folder = cache / data.ACLIMDB_DIR / split / sub
+        folder.mkdir(parents=True)
+        (folder / "0_1.txt").write_text("Some review.", encoding="utf-8")
+    with pytest.raises(DataError, match="pos") as err:
+        data.load_imdb()
+    assert str(cache / data.ACLIMDB_DIR / "test" / "pos") in str(err.value)
+    folder = cache / data.ENCODED_DIR
+    assert not folder.exists() or not any(folder.iterdir())
+
+
+def test_a_review_that_is_not_utf8_is_named(cache, monkeypatch, closed_port_url):
+    monkeypatch.setenv("DL7_MIRROR", closed_port_url)
+    for split in ("train", "test"):
+        for sub in ("neg", "pos"):
+            (cache / data.ACLIMDB_DIR / split / sub).mkdir(parents=True)
+            (cache / data.ACLIMDB_DIR / split / sub / "0_1.txt").write_text("Fine.", encoding="utf-8")
+    bad = cache / data.ACLIMDB_DIR / "train" / "pos" / "5_9.txt"
+    bad.write_bytes(b"caf\xe9")
+    with pytest.raises(DataError, match="UTF-8") as err:
+        data.load_imdb()
+    assert str(bad) in str(err.value)
+
+
+def test_an_official_file_is_never_paired_with_a_derived_one(archive_only, monkeypatch):
+    """7.1 decodes imdb.npz with the word index: an official index with derived ranks would print wrong words."""
+    rf.build_imdb_npz(archive_only)
+    (archive_only / "imdb_word_index.json").unlink()  # only the official imdb.npz is in the cache
+    monkeypatch.setitem(data.REMOTES, "imdb.npz", rf.remote_for(archive_only / "imdb.npz"))
+    with pytest.raises(DownloadUnavailable, match="imdb.npz"):
+        data.load_imdb_word_index()
+    assert not (archive_only / data.ENCODED_DIR).exists()

@@ -47,12 +47,13 @@ def test_invalid_value_lists_the_valid_ones(name, value, valid):
     with pytest.raises(SettingsError) as err:
         get_settings({name: value})
     assert name in str(err.value) and repr(value) in str(err.value) and valid in str(err.value)
+    assert "недопустимое значение" in str(err.value) and "Допустимые" in str(err.value)  # students get Russian
 
 
 def test_data_dir_that_is_a_file_is_a_clear_error(tmp_path):
     f = tmp_path / "file.txt"
     f.write_text("x")
-    with pytest.raises(SettingsError, match="not a folder"):
+    with pytest.raises(SettingsError, match="это не папка"):
         get_settings({"DL7_DATA_DIR": str(f)})
 
 

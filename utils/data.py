@@ -7,9 +7,8 @@ import json
 import pickle
 import shutil
 import time
-import warnings
 import zipfile
-from collections import namedtuple
+from collections import Counter, namedtuple
 from pathlib import Path
 
 import numpy as np
@@ -84,7 +83,7 @@ def source_label(name: str) -> str:
 
 def _resolve(name: str, settings: Settings | None, real, standin) -> Path:
     """The path from ``real(s)`` or ``standin(s)`` according to DL7_DATA; both return (path, label)."""
-    s, loud = settings or get_settings(), ""
+    s, why = settings or get_settings(), ""
     if s.data == "synthetic":
         path, label = standin(s)
     else:
@@ -93,12 +92,13 @@ def _resolve(name: str, settings: Settings | None, real, standin) -> Path:
         except DownloadUnavailable as exc:
             if s.data == "real":
                 raise
-            warnings.warn(f"{name}: реальные данные недоступны, беру офлайн-заменитель.\n{exc}", stacklevel=3)
-            (path, label), loud = standin(s), "!" * 78
+            (path, label), why = standin(s), str(exc)
     SOURCES[name] = label
     where = f"{label} ({shown_path(path)})"
-    if loud:
-        print(f"{loud}\n!! {name}: реальных данных нет в кэше и их нельзя скачать.\n!! Беру: {where}\n{loud}")
+    if why:  # printed, not warned: a warning shows the kernel's temporary cell file in front of the message
+        bar = "!" * 78
+        print(f"{bar}\n!! {name}: реальных данных нет в кэше и их нельзя скачать.\n!! Беру: {where}\n{bar}\n"
+              f"Почему и как получить реальные данные:\n{why}", flush=True)
     else:
         print(f"[данные] {name}: {where}")
     return path
@@ -207,12 +207,98 @@ def _read_npz(path: Path) -> dict[str, np.ndarray]:
     return out
 
 
+# --- imdb.npz derived from the real reviews, when the Keras file cannot be had --------------------
+ENCODED_DIR = "aclImdb-encoded"  # in the cache: never the official file names' place, never their checksums
+ENCODED_VERSION = "1"
+ENCODED_LABEL = "реальные отзывы aclImdb, закодированы здесь (не imdb.npz из Keras)"
+OFFICIAL_LABELS = {"imdb.npz": "реальные (keras imdb.npz)", "imdb_word_index.json": "реальные (imdb_word_index.json)"}
+
+
+def _read_reviews(tree: Path, split: str) -> tuple[list[str], list[int]]:
+    """The texts and labels of ``aclImdb/<split>``: neg (0) then pos (1), files in sorted order (as 7.1 reads them)."""
+    texts, labels = [], []
+    for label, sub in ((0, "neg"), (1, "pos")):
+        files = sorted((tree / split / sub).glob("*.txt"))
+        if not files:
+            raise DataError(f"В {tree / split / sub} нет отзывов (*.txt): папка aclImdb неполная. Удалите её и "
+                            f"положите в кэш заново архив {BY_KEY['aclimdb'].files[0]} или распакованную aclImdb/.")
+        for f in files:
+            try:
+                texts.append(f.read_text(encoding="utf-8"))
+            except UnicodeDecodeError as exc:
+                raise DataError(f"{f} — не текст UTF-8 ({exc}). Папка aclImdb повреждена: удалите её и "
+                                "распакуйте архив заново.") from None
+        labels += [label] * len(files)
+    return texts, labels
+
+
+def encode_aclimdb(tree: Path, folder: Path) -> Path:
+    """Write ``imdb.npz`` and ``imdb_word_index.json`` into ``folder`` from the real reviews of ``tree`` (DESIGN.md
+    section 4): the word index is the R / Keras-2 tokenizer's frequency ranking over the train reviews (ties by
+    first appearance), x the word ranks of each review in order, test words outside the index dropped."""
+    tokens, labels = {}, {}
+    for split in ("train", "test"):
+        texts, labels[split] = _read_reviews(tree, split)
+        tokens[split] = [[w for w in standins.FILTERED.sub(" ", text.lower()).split(" ") if w] for text in texts]
+    counts = Counter(w for review in tokens["train"] for w in review)  # remembers the order of first appearance
+    word_index = {w: rank for rank, (w, _) in enumerate(counts.most_common(), start=1)}
+    arrays = {}
+    for split in ("train", "test"):
+        arrays[f"x_{split}"] = np.empty(len(tokens[split]), dtype=object)
+        arrays[f"x_{split}"][:] = [[word_index[w] for w in review if w in word_index] for review in tokens[split]]
+        arrays[f"y_{split}"] = np.array(labels[split], dtype=np.int64)
+    standins.write_atomic(folder / "imdb.npz", lambda f: np.savez(f, **arrays), binary=True)
+    standins.write_atomic(folder / "imdb_word_index.json", lambda f: f.write(json.dumps(word_index)))
+    return folder
+
+
+def _encoded_ready(folder: Path) -> bool:
+    stamp = folder / ".encoder-version"
+    return (all((folder / f).is_file() for f in BY_KEY["imdb"].files) and stamp.is_file()
+            and stamp.read_text().strip() == ENCODED_VERSION)
+
+
+def encoded_imdb(s: Settings) -> Path:
+    """The folder of the imdb.npz derived from the cache's real aclImdb (extracted once from its archive if need
+    be), written once; stale files of another encoder version are replaced."""
+    folder = s.data_dir / ENCODED_DIR
+    stamp = folder / ".encoder-version"
+    if _encoded_ready(folder):
+        return folder
+    tree = fetch_real("aclimdb", s)[0]  # the archive in the cache is verified and extracted; nothing is downloaded
+    print(f"Кодирую реальные отзывы {shown_path(tree)} в imdb.npz (один раз, около 20 с)...", flush=True)
+    folder.mkdir(parents=True, exist_ok=True)
+    stamp.unlink(missing_ok=True)
+    encode_aclimdb(tree, folder)
+    stamp.write_text(ENCODED_VERSION)
+    return folder
+
+
+def _real_imdb(filename: str):
+    """``real(s)`` of an IMDB file for ``_resolve``: the official file (cached or downloaded); when it cannot be
+    had but the real reviews are in the cache (the aclImdb tree or its archive), the file derived from them."""
+    def real(s: Settings) -> tuple[Path, str]:
+        try:
+            return fetch(REMOTES[filename], s.data_dir, mirror=s.mirror), OFFICIAL_LABELS[filename]
+        except DownloadUnavailable as exc:
+            tree, archive = s.data_dir / ACLIMDB_DIR, s.data_dir / BY_KEY["aclimdb"].files[0]
+            other = next(s.data_dir / f for f in BY_KEY["imdb"].files if f != filename)
+            if other.is_file():  # the official one beside a derived one would not match: its ranks differ
+                raise DownloadUnavailable(f"{exc}\nВ кэше уже есть официальный {other.name}: положите рядом и "
+                                          f"официальный {filename} (из него не получить пару к {other.name}).") from None
+            if not (tree.is_dir() or archive.is_file() or _encoded_ready(s.data_dir / ENCODED_DIR)):
+                raise DownloadUnavailable(f"{exc}\nИли положите в кэш реальные отзывы: архив {archive} "
+                                          f"(или распакованную папку {tree}) — {filename} будет получен из них."
+                                          ) from None
+            return encoded_imdb(s) / filename, ENCODED_LABEL
+    return real
+
+
 def load_imdb(num_words=None, skip_top=0, maxlen=None, seed=113, start_char=1, oov_char=2,
               index_from=3, settings: Settings | None = None):
     """``keras.datasets.imdb.load_data`` with the same arguments and the same result,
-    reading imdb.npz from the cache (real or stand-in)."""
-    path = _resolve("IMDB (imdb.npz)", settings,
-                    lambda s: (fetch(REMOTES["imdb.npz"], s.data_dir, mirror=s.mirror), "реальные (keras imdb.npz)"),
+    reading imdb.npz from the cache (real, derived from the real reviews, or stand-in)."""
+    path = _resolve("IMDB (imdb.npz)", settings, _real_imdb("imdb.npz"),
                     lambda s: (ensure_standin_reviews(s) / "imdb.npz", SYNTHETIC))
     f = _read_npz(path)
     rng = np.random.RandomState(seed)
@@ -228,7 +314,7 @@ def load_imdb(num_words=None, skip_top=0, maxlen=None, seed=113, start_char=1, o
                 raise ValueError(f"No review is shorter than maxlen={maxlen}; increase maxlen.")
             x, y = [x[i] for i in keep], y[keep]
         splits.append((x, y))
-    num_words = num_words or max(max(seq) for x, _ in splits for seq in x)
+    num_words = num_words or max((max(seq) for x, _ in splits for seq in x if len(seq)), default=1)  # as Keras
 
     def clip(seq):  # word ranks outside [skip_top, num_words): oov_char, or dropped when it is None
         if oov_char is None:
@@ -240,9 +326,7 @@ def load_imdb(num_words=None, skip_top=0, maxlen=None, seed=113, start_char=1, o
 
 def load_imdb_word_index(settings: Settings | None = None) -> dict[str, int]:
     """``keras.datasets.imdb.get_word_index()``: word -> rank (1 = most frequent)."""
-    path = _resolve("IMDB word index", settings,
-                    lambda s: (fetch(REMOTES["imdb_word_index.json"], s.data_dir, mirror=s.mirror),
-                               "реальные (imdb_word_index.json)"),
+    path = _resolve("IMDB word index", settings, _real_imdb("imdb_word_index.json"),
                     lambda s: (ensure_standin_reviews(s) / "imdb_word_index.json", SYNTHETIC))
     try:
         return json.loads(path.read_text(encoding="utf-8"))

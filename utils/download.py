@@ -135,7 +135,8 @@ def fetch(remote: Remote, folder: Path, *, mirror: str | None = None, timeout: f
                                   + manual_help(remote, folder))
     # our bar: pooch's has no name and stays open after a failure; its total is a placeholder until pooch
     # sets the Content-Length (pooch tests the bar for truth, and a tqdm without a total has none)
-    bar = None if quiet else tqdm(total=remote.size or 1, unit="B", unit_scale=True, desc=remote.filename)
+    # delay: no bar at all when the host cannot be reached (offline: a "0%" bar of 862M before the fall-back)
+    bar = None if quiet else tqdm(total=remote.size or 1, unit="B", unit_scale=True, desc=remote.filename, delay=0.5)
     download = (functools.partial(_copy_from_folder, bar=bar) if url.startswith("file:")
                 else pooch.HTTPDownloader(progressbar=bar or False, timeout=timeout))
     problem = "не скачан"

@@ -63,8 +63,8 @@ def _env(environ, name: str) -> str:
 def _choice(environ, name: str, valid: tuple[str, ...], default: str) -> str:
     value = _env(environ, name).lower() or default
     if value not in valid:
-        raise SettingsError(f"{name}={environ[name]!r} is not valid. Valid values: {', '.join(valid)} "
-                            f"(default: {default}). Example: {name}={valid[-1]}")
+        raise SettingsError(f"{name}={environ[name]!r} — недопустимое значение. Допустимые: {', '.join(valid)} "
+                            f"(по умолчанию: {default}). Пример: {name}={valid[-1]}")
     return value
 
 
@@ -77,12 +77,13 @@ def get_settings(environ=None) -> Settings:
     raw_dir = os.path.expandvars(os.path.expanduser(_env(env, "DL7_DATA_DIR")))
     data_dir = (REPO_ROOT / raw_dir).resolve() if raw_dir else REPO_ROOT / "data"
     if data_dir.exists() and not data_dir.is_dir():
-        raise SettingsError(f"DL7_DATA_DIR={raw_dir!r} exists but is not a folder. "
-                            "Point it at a folder (it is created if missing), or unset it to use <repo>/data.")
+        raise SettingsError(f"DL7_DATA_DIR={raw_dir!r} существует, но это не папка. Укажите папку (если её нет, "
+                            "она будет создана) или уберите DL7_DATA_DIR, чтобы кэш был в <репозиторий>/data.")
     mirror = _env(env, "DL7_MIRROR").rstrip("/")
     if mirror and not mirror.startswith(("http://", "https://", "file://")):
-        raise SettingsError(f"DL7_MIRROR={mirror!r} is not a URL. Use http://HOST:PORT (a classroom server) or "
-                            "file:///PATH (a folder, e.g. file:///E:/dl7-data), or unset it to use the official hosts.")
+        raise SettingsError(f"DL7_MIRROR={mirror!r} — не URL. Укажите http://ХОСТ:ПОРТ (сервер в классе) или "
+                            "file:///ПУТЬ (папка, например file:///E:/dl7-data) или уберите DL7_MIRROR, чтобы "
+                            "скачивать с официальных адресов.")
     return Settings(scale=scale, data=data, data_dir=data_dir, mirror=mirror)
 
 

@@ -61,13 +61,13 @@ CAPITAL_I = {"i": "I", "i'm": "I'm", "i've": "I've", "i'd": "I'd", "i'll": "I'll
 
 # the lecture's text_tokenizer (Keras/R): these characters become spaces, so "film.<br /><br />The" -> film br br the
 FILTERS = '!"#$%&()*+,-./:;<=>?@[\\]^_`{|}~\t\n'
-_FILTERED = re.compile("[" + re.escape(FILTERS) + "]")
+FILTERED = re.compile("[" + re.escape(FILTERS) + "]")
 
 
 def tokenize(text: str) -> list[str]:
     """The lecture's tokenizer: lower case, filter characters replaced by spaces, split at whitespace.
     `<br />` becomes the word "br", as in the real imdb_word_index.json; apostrophes stay ("don't")."""
-    return _FILTERED.sub(" ", text.lower()).split()
+    return FILTERED.sub(" ", text.lower()).split()
 
 
 def kumo_root() -> Path | None:
@@ -216,12 +216,12 @@ def write_imdb_npz(folder: Path, reviews: dict) -> tuple[Path, Path]:
         arrays[f"x_{split}"] = np.empty(len(tokens[split]), dtype=object)
         arrays[f"x_{split}"][:] = [[word_index[w] for w in toks] for toks in tokens[split]]
         arrays[f"y_{split}"] = np.array([label for label, _, _ in reviews[split]], dtype=np.int64)
-    return (_write_atomic(folder / "imdb.npz", lambda f: np.savez(f, **arrays), binary=True),
-            _write_atomic(folder / "imdb_word_index.json", lambda f: f.write(json.dumps(word_index))))
+    return (write_atomic(folder / "imdb.npz", lambda f: np.savez(f, **arrays), binary=True),
+            write_atomic(folder / "imdb_word_index.json", lambda f: f.write(json.dumps(word_index))))
 
 
 # --- GloVe ---------------------------------------------------------------------------
-def _write_atomic(path: Path, write, binary: bool = False) -> Path:
+def write_atomic(path: Path, write, binary: bool = False) -> Path:
     """``write(f)`` into ``<path>.part``, renamed to ``path`` only when complete."""
     tmp = Path(f"{path}.part")
     try:
@@ -237,7 +237,7 @@ def write_glove_txt(path: Path, words: list[str], vectors: np.ndarray, fmt: str 
     """Write vectors in the GloVe text format: ``word v1 v2 ...``, space separated, no header."""
     vectors = np.asarray(vectors, dtype=np.float32)
     row_format = " ".join([fmt] * vectors.shape[1])
-    return _write_atomic(path, lambda f: f.writelines(f"{word} {row_format % tuple(row)}\n"
+    return write_atomic(path, lambda f: f.writelines(f"{word} {row_format % tuple(row)}\n"
                                                       for word, row in zip(words, vectors.tolist())))
 
 
@@ -335,5 +335,5 @@ def jena_frame(n_rows: int = JENA_ROWS, seed: int = 2016):
 def write_jena_csv(path: Path, n_rows: int = JENA_ROWS, seed: int = 2016) -> Path:
     """Write the CSV with the real header (every name quoted) and the real date format."""
     frame = jena_frame(n_rows, seed)
-    return _write_atomic(path, lambda f: (f.write(",".join(f'"{c}"' for c in JENA_COLUMNS) + "\n"),
+    return write_atomic(path, lambda f: (f.write(",".join(f'"{c}"' for c in JENA_COLUMNS) + "\n"),
                                           frame.to_csv(f, header=False, index=False, lineterminator="\n")))
