@@ -6,6 +6,7 @@
     python tools/run_notebooks.py --store --scale quick NOTEBOOK   # a fast store while editing (no times)
     python tools/run_notebooks.py --scale quick --times            # record the quick-mode times
     python tools/run_notebooks.py --smoke [--steps 30]  # full sizes, each fit 1 epoch of <= 30 steps: no result
+    python tools/run_notebooks.py --seed 1 NOTEBOOK     # another random seed (spread between seeds); not stored
 
 Stored: each code cell's source sha1 (metadata dl7.source_sha1: tests/test_repo.py fails on a stale output), counts
 1..n (nbval --nbval-lax compares the # NBVAL_CHECK_OUTPUT cells), no timing metadata, progress bars at their last
@@ -38,18 +39,26 @@ def _smoke_fit(self, *args, **kw):
     return _fit(self, *args, **kw)
 _k.Model.fit = _smoke_fit
 """
+SEED_PATCH = """# inserted by tools/run_notebooks.py --seed: another seed than the notebook's 42
+import keras as _k
+_k.utils.set_random_seed({seed})
+"""
 
 
 def source_sha1(source: str) -> str:
     return hashlib.sha1(source.encode("utf-8")).hexdigest()
 
 
-def execute(nb, folder: Path, timeout: int, smoke_steps: int = 0) -> tuple[float, Exception | None]:
+def execute(nb, folder: Path, timeout: int, smoke_steps: int = 0, seed: int | None = None
+            ) -> tuple[float, Exception | None]:
     """Run ``nb`` in place with the kernel's working folder ``folder``; (seconds, the error or None)."""
-    if smoke_steps:  # the patch goes right after the settings cell
+    patches = ([SMOKE_PATCH.format(steps=smoke_steps)] if smoke_steps else []) + (
+        [SEED_PATCH.format(seed=seed)] if seed is not None else [])
+    if patches:  # right after the settings cells
         code = [i for i, c in enumerate(nb.cells) if c.cell_type == "code"]
-        at = next((i for i in code if "settings" in nb.cells[i].metadata.get("tags", [])), code[0])
-        nb.cells.insert(at + 1, nbformat.v4.new_code_cell(SMOKE_PATCH.format(steps=smoke_steps)))
+        at = max((i for i in code if "settings" in nb.cells[i].metadata.get("tags", [])), default=code[0])
+        for patch in reversed(patches):
+            nb.cells.insert(at + 1, nbformat.v4.new_code_cell(patch))
     client = NotebookClient(nb, timeout=timeout, kernel_name="python3", record_timing=False, coalesce_streams=True,
                             resources={"metadata": {"path": str(folder)}})
     t0 = time.perf_counter()
@@ -86,10 +95,13 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--times", action="store_true", help="record the wall times in notebooks/timings.json")
     p.add_argument("--smoke", action="store_true", help="full sizes, every fit cut to one short epoch")
     p.add_argument("--steps", type=int, default=30, help="--smoke: steps per fit (default 30)")
+    p.add_argument("--seed", type=int, help="random seed instead of the notebook's 42 (nothing is stored or timed)")
     p.add_argument("--timeout", type=int, default=3600, help="seconds per cell (default 3600)")
     args = p.parse_args(argv)
     if args.smoke and (args.store or args.times or args.scale not in (None, "full")):
         p.error("--smoke runs at full scale, cut short: nothing to store or time")
+    if args.seed is not None and (args.store or args.times):
+        p.error("--seed: a run with another seed is not stored or timed")
     if args.store or args.smoke:
         os.environ["DL7_DATA"] = "synthetic" if args.store else os.environ.get("DL7_DATA") or "synthetic"
     scale = "full" if args.smoke else args.scale or ("lesson" if args.store else os.environ.get("DL7_SCALE"))
@@ -98,7 +110,7 @@ def main(argv: list[str] | None = None) -> int:
     s = get_settings()
     record = args.times or (args.store and s.scale == "lesson")
     paths = [p.resolve() for p in args.notebooks] or sorted((REPO_ROOT / "notebooks").glob("*.ipynb"))
-    label = "smoke-full" if args.smoke else f"{s.scale}-{s.data}"
+    label = ("smoke-full" if args.smoke else f"{s.scale}-{s.data}") + ("" if args.seed is None else f"-seed{args.seed}")
     print(f"DL7_SCALE={s.scale}, DL7_DATA={s.data}" + (f", each fit: 1 epoch x <= {args.steps} steps" * args.smoke))
     probes = [speed_probe()] if record else []
     rows, times = [], {}
@@ -106,7 +118,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{path.name} ...", flush=True)
         nb = nbformat.read(path, as_version=4)
         metadata = copy.deepcopy(nb.metadata)
-        seconds, error = execute(nb, path.parent, args.timeout, args.steps if args.smoke else 0)
+        seconds, error = execute(nb, path.parent, args.timeout, args.steps if args.smoke else 0, args.seed)
         (RUNS / label).mkdir(parents=True, exist_ok=True)
         nbformat.write(nb, RUNS / label / path.name)
         if error:
