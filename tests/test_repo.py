@@ -179,8 +179,13 @@ def plots_without_image(nb) -> list[int]:
 @pytest.mark.parametrize("path", NOTEBOOK_FILES, ids=lambda p: p.name)
 def test_stored_outputs_are_fresh_and_every_plot_is_stored(path):
     nb = nbformat.read(path, as_version=4)
-    assert nb.metadata.get("dl7", {}).get("stored_run") == {"scale": "lesson", "data": "synthetic"}, (
-        "the committed outputs are those of a lesson run on the offline data: python tools/run_notebooks.py --store")
+    run = nb.metadata.get("dl7", {}).get("stored_run", {})
+    assert run.get("scale") == "lesson" and run.get("data") == "auto", (
+        "the committed outputs are those of a lesson run on the data at hand: python tools/run_notebooks.py --store")
+    # issue 18: the stored run reads the real reviews (DESIGN.md section 5); the other data sets as they came
+    assert run["sources"]["IMDB (imdb.npz)"].startswith("реальные"), run["sources"]
+    if "aclImdb" in run["sources"]:
+        assert run["sources"]["aclImdb"].startswith("реальные"), run["sources"]
     assert not stale_outputs(nb), (f"cells {stale_outputs(nb)}: outputs older than the source; store a lesson run: "
                                    "python tools/run_notebooks.py --store")
     assert not plots_without_image(nb), f"cells {plots_without_image(nb)} draw a plot but store no image"
@@ -243,16 +248,16 @@ def test_store_keeps_every_output_with_its_source_hash_and_records_the_time(tmp_
     assert not stale_outputs(nb) and not plots_without_image(nb)
     log, result = nb.cells[0].outputs
     assert log["text"] == "шаг 2\n" and result["data"]["text/plain"] == "5" and result["execution_count"] == 1
-    assert nb.cells[2].outputs[0]["text"] == "lesson synthetic\n"
-    assert not any("execution" in c.metadata for c in nb.cells)
+    assert nb.cells[2].outputs[0]["text"] == "lesson auto\n"  # the data at hand, as a student gets them
+    assert len(nb.cells) == 3 and not any("execution" in c.metadata for c in nb.cells)  # the report cell is gone
     assert nb.metadata["kernelspec"]["display_name"] == "Python 3 (ipykernel)"
     assert nb.metadata["language_info"]["name"] == "python"  # as JupyterLab would write it back on save
-    assert nb.metadata["dl7"] == {"stored_run": {"scale": "lesson", "data": "synthetic"}}
+    assert nb.metadata["dl7"] == {"stored_run": {"scale": "lesson", "data": "auto", "sources": {}}}
     timings = json.loads((tmp_path / "timings.json").read_text(encoding="utf-8"))
     lesson = timings["times"]["7.9"]["lesson"]
     assert 0 < lesson["seconds"] < 600 and lesson["probe_s"] == 0.2 and not lesson["computed"]
     assert timings["times"]["7.3"]["full"] == OLD_ENTRY  # kept as it was measured, with its own probe
-    assert (tmp_path / "runs" / "lesson-synthetic" / path.name).is_file()
+    assert (tmp_path / "runs" / "lesson-auto" / path.name).is_file()
 
     nb.cells[2].source += "\nprint('changed')"  # edited after the stored run: its output is stale
     assert stale_outputs(nb) == [2]
@@ -266,8 +271,8 @@ def test_a_failing_cell_fails_the_run_and_leaves_the_notebook_alone(tmp_path, ru
     assert runner(["--store", "--scale", "quick", str(path)]) == 1
     assert path.read_bytes() == before
     assert "ZeroDivisionError" in capsys.readouterr().err
-    executed = nbformat.read(tmp_path / "runs" / "quick-synthetic" / path.name, as_version=4)
-    assert executed.cells[2].outputs[0]["text"] == "quick synthetic\n"  # the copy shows how far it got
+    executed = nbformat.read(tmp_path / "runs" / "quick-auto" / path.name, as_version=4)
+    assert executed.cells[2].outputs[0]["text"] == "quick auto\n"  # the copy shows how far it got
     assert json.loads((tmp_path / "timings.json").read_text()) == {"times": {"7.3": {"full": OLD_ENTRY}}}
 
 
@@ -286,3 +291,16 @@ def test_smoke_runs_full_scale_with_every_fit_cut_to_one_short_epoch(tmp_path, r
     executed = nbformat.read(tmp_path / "runs" / "smoke-full" / path.name, as_version=4)
     assert executed.cells[-1].outputs[-1]["text"] == "full 1 4\n"  # 1 epoch of 4 steps instead of 5 x 100
     assert path.read_bytes() == before
+
+
+def test_store_records_where_each_data_set_came_from(tmp_path, runner):
+    """Issue 18: the stored run names its data (the real reviews, a stand-in), read from utils.data in the kernel."""
+    source = (f"import sys\nsys.path.insert(0, {str(REPO)!r})\nfrom utils import data\n"
+              "data.SOURCES['aclImdb'] = 'реальные (тест)'\nprint('ok')")
+    path = tmp_path / "7.9-sources.ipynb"
+    nbformat.write(nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(source)]), path)
+    assert runner(["--store", "--scale", "quick", str(path)]) == 0
+    nb = nbformat.read(path, as_version=4)
+    assert nb.metadata["dl7"]["stored_run"] == {"scale": "quick", "data": "auto",
+                                                "sources": {"aclImdb": "реальные (тест)"}}
+    assert len(nb.cells) == 1 and "dl7_sources" not in nb.metadata

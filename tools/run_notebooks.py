@@ -1,16 +1,18 @@
 """Run the notebooks headless (nbclient; the kernel starts in the notebook's folder) and time them.
 
     python tools/run_notebooks.py [NOTEBOOK ...]   # current DL7_* mode; executed copies in runs/<scale>-<data>/
-    python tools/run_notebooks.py --store          # THE stored run: lesson scale, offline data; every output into
-                                                   # the notebooks, their wall times into notebooks/timings.json
+    python tools/run_notebooks.py --store          # THE stored run: lesson scale, the data at hand (DL7_DATA, default
+                                                   # auto: real files in the cache, else stand-ins); every output
+                                                   # into the notebooks, their wall times into notebooks/timings.json
     python tools/run_notebooks.py --store --scale quick NOTEBOOK   # a fast store while editing (no times)
     python tools/run_notebooks.py --scale quick --times            # record the quick-mode times
     python tools/run_notebooks.py --smoke [--steps 30]  # full sizes, each fit 1 epoch of <= 30 steps: no result
     python tools/run_notebooks.py --seed 1 NOTEBOOK     # another random seed (spread between seeds); not stored
 
-Stored: each code cell's source sha1 (metadata dl7.source_sha1: tests/test_repo.py fails on a stale output), counts
-1..n (nbval --nbval-lax compares the # NBVAL_CHECK_OUTPUT cells), no timing metadata, progress bars at their last
-state.  A failing cell: exit status 1, the notebook untouched.  Times are kept with the speed probe of the same run.
+Stored: the scale, DL7_DATA and where each data set came from (metadata dl7.stored_run), each code cell's source
+sha1 (metadata dl7.source_sha1: tests/test_repo.py fails on a stale output), counts 1..n (nbval --nbval-lax
+compares the # NBVAL_CHECK_OUTPUT cells), no timing metadata, progress bars at their last state.
+A failing cell: exit status 1, the notebook untouched.  Times are kept with the speed probe of the same run.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from __future__ import annotations
 import argparse
 import copy
 import hashlib
+import json
 import os
 import sys
 import time
@@ -49,9 +52,15 @@ def source_sha1(source: str) -> str:
     return hashlib.sha1(source.encode("utf-8")).hexdigest()
 
 
+# Run after the notebook's cells and removed again: where each data set came from, as utils.data recorded it
+REPORT = (f"import json, sys\nsys.path.insert(0, {str(REPO_ROOT)!r})\nfrom utils import data as _data\n"
+          "print(json.dumps(_data.SOURCES, ensure_ascii=False))")
+
+
 def execute(nb, folder: Path, timeout: int, smoke_steps: int = 0, seed: int | None = None
             ) -> tuple[float, Exception | None]:
-    """Run ``nb`` in place with the kernel's working folder ``folder``; (seconds, the error or None)."""
+    """Run ``nb`` in place with the kernel's working folder ``folder``; (seconds, the error or None).
+    ``nb.metadata.dl7_sources``: where each data set came from (removed again by prepare_for_commit)."""
     patches = ([SMOKE_PATCH.format(steps=smoke_steps)] if smoke_steps else []) + (
         [SEED_PATCH.format(seed=seed)] if seed is not None else [])
     if patches:  # right after the settings cells
@@ -59,6 +68,7 @@ def execute(nb, folder: Path, timeout: int, smoke_steps: int = 0, seed: int | No
         at = max((i for i in code if "settings" in nb.cells[i].metadata.get("tags", [])), default=code[0])
         for patch in reversed(patches):
             nb.cells.insert(at + 1, nbformat.v4.new_code_cell(patch))
+    nb.cells.append(nbformat.v4.new_code_cell(REPORT))
     client = NotebookClient(nb, timeout=timeout, kernel_name="python3", record_timing=False, coalesce_streams=True,
                             resources={"metadata": {"path": str(folder)}})
     t0 = time.perf_counter()
@@ -66,7 +76,11 @@ def execute(nb, folder: Path, timeout: int, smoke_steps: int = 0, seed: int | No
         client.execute()
     except Exception as exc:  # a failing cell, a dead kernel, a timeout
         return time.perf_counter() - t0, exc
-    return time.perf_counter() - t0, None
+    finally:
+        report = nb.cells.pop()
+    seconds = time.perf_counter() - t0
+    nb.metadata["dl7_sources"] = json.loads("".join(o.get("text", "") for o in report.outputs) or "{}")
+    return seconds, None
 
 
 def prepare_for_commit(nb, metadata, s) -> None:
@@ -74,7 +88,8 @@ def prepare_for_commit(nb, metadata, s) -> None:
     plus the scale and data of the stored run and the kernel's language_info (JupyterLab writes it back on save
     when it is missing, so keeping it lets a presented notebook stay byte-identical)."""
     kept = {"language_info": nb.metadata["language_info"]} if "language_info" in nb.metadata else {}
-    nb.metadata = nbformat.from_dict({**metadata, **kept, "dl7": {"stored_run": {"scale": s.scale, "data": s.data}}})
+    run = {"scale": s.scale, "data": s.data, "sources": nb.metadata.get("dl7_sources", {})}
+    nb.metadata = nbformat.from_dict({**metadata, **kept, "dl7": {"stored_run": run}})
     for number, cell in enumerate((c for c in nb.cells if c.cell_type == "code"), start=1):
         cell.execution_count = number
         cell.metadata.pop("execution", None)
@@ -89,8 +104,9 @@ def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(prog="python tools/run_notebooks.py", description=doc[0], epilog=doc[1],
                                 formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("notebooks", nargs="*", type=Path, help="default: notebooks/*.ipynb")
-    p.add_argument("--store", action="store_true", help="write the outputs into the notebooks (DL7_DATA=synthetic, "
-                                                        "scale lesson unless --scale; at lesson scale also --times)")
+    p.add_argument("--store", action="store_true", help="write the outputs into the notebooks (DL7_DATA as set, "
+                                                        "default auto; scale lesson unless --scale; at lesson scale "
+                                                        "also --times)")
     p.add_argument("--scale", choices=SCALES, help="DL7_SCALE of this run (default: the environment's)")
     p.add_argument("--times", action="store_true", help="record the wall times in notebooks/timings.json")
     p.add_argument("--smoke", action="store_true", help="full sizes, every fit cut to one short epoch")
@@ -102,8 +118,8 @@ def main(argv: list[str] | None = None) -> int:
         p.error("--smoke runs at full scale, cut short: nothing to store or time")
     if args.seed is not None and (args.store or args.times):
         p.error("--seed: a run with another seed is not stored or timed")
-    if args.store or args.smoke:
-        os.environ["DL7_DATA"] = "synthetic" if args.store else os.environ.get("DL7_DATA") or "synthetic"
+    if args.smoke or args.store:  # the stored run: the data at hand, as a student gets them (auto)
+        os.environ["DL7_DATA"] = os.environ.get("DL7_DATA") or ("synthetic" if args.smoke else "auto")
     scale = "full" if args.smoke else args.scale or ("lesson" if args.store else os.environ.get("DL7_SCALE"))
     os.environ.update({"MPLBACKEND": INLINE, **({"DL7_SCALE": scale} if scale else {})})
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
@@ -123,7 +139,10 @@ def main(argv: list[str] | None = None) -> int:
         nbformat.write(nb, RUNS / label / path.name)
         if error:
             print(error, file=sys.stderr, flush=True)
-        elif args.store:
+        else:
+            print(f"  {seconds:.0f} s; data: {json.dumps(nb.metadata.get('dl7_sources', {}), ensure_ascii=False)}",
+                  flush=True)
+        if not error and args.store:
             prepare_for_commit(nb, metadata, s)
             nbformat.write(nb, path)
         times.update({} if error else {path.stem.split("-")[0]: seconds})  # "7.1": the key of timings.json
