@@ -238,7 +238,8 @@ def test_the_derived_imdb_is_written_once_and_follows_the_encoder_version(archiv
     assert len(calls) == 1  # once for both files and every later load
     (archive_only / data.ENCODED_DIR / ".encoder-version").write_text("0")  # written by another encoder version
     data.load_imdb()
-    assert len(calls) == 2 and (archive_only / data.ENCODED_DIR / ".encoder-version").read_text() == data.ENCODED_VERSION
+    assert len(calls) == 2
+    assert (archive_only / data.ENCODED_DIR / ".encoder-version").read_text() == data.ENCODED_VERSION
 
 
 def test_the_official_keras_file_comes_first(served, cache, monkeypatch, closed_port_url):

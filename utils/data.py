@@ -285,7 +285,8 @@ def _real_imdb(filename: str):
             other = next(s.data_dir / f for f in BY_KEY["imdb"].files if f != filename)
             if other.is_file():  # the official one beside a derived one would not match: its ranks differ
                 raise DownloadUnavailable(f"{exc}\nВ кэше уже есть официальный {other.name}: положите рядом и "
-                                          f"официальный {filename} (из него не получить пару к {other.name}).") from None
+                                          f"официальный {filename} (из отзывов пару к нему не получить)."
+                                          ) from None
             if not (tree.is_dir() or archive.is_file() or _encoded_ready(s.data_dir / ENCODED_DIR)):
                 raise DownloadUnavailable(f"{exc}\nИли положите в кэш реальные отзывы: архив {archive} "
                                           f"(или распакованную папку {tree}) — {filename} будет получен из них."
