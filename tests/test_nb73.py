@@ -45,7 +45,7 @@ REVIEWS = 25000
 JENA_FITS = {"dense": "EPOCHS_DENSE", "gru": "EPOCHS_GRU", "gru_dropout": "EPOCHS_DROPOUT",
              "gru_stacked": "EPOCHS_STACKED", "gru_reversed": "EPOCHS_REVERSED",
              "gru_bidirectional": "EPOCHS_BIDIRECTIONAL"}
-IMDB_FITS = {"imdb_lstm_reversed", "imdb_bidirectional_lstm"}
+IMDB_FITS = {"imdb_lstm_reversed", "imdb_lstm_forward", "imdb_bidirectional_lstm"}  # forward: the control
 
 # Seconds per training / validation step of 128 windows, and per review (train, validation), on the reference
 # machine (2 cores, no GPU, quiet). Jena: README and benchmarks/ (book's generator for the dense model and
@@ -54,7 +54,8 @@ IMDB_FITS = {"imdb_lstm_reversed", "imdb_bidirectional_lstm"}
 # the notebook's constants, not a timing of this machine.
 JENA_STEP_S = {"dense": (0.023, 0.0165), "gru": (0.104, 0.031), "gru_dropout": (0.107, 0.035),
                "gru_stacked": (0.308, 0.076), "gru_reversed": (0.097, 0.036), "gru_bidirectional": (0.133, 0.046)}
-IMDB_REVIEW_S = {"imdb_lstm_reversed": (0.0014, 0.0003), "imdb_bidirectional_lstm": (0.0013, 0.0003)}
+IMDB_REVIEW_S = {"imdb_lstm_reversed": (0.0014, 0.0003), "imdb_lstm_forward": (0.0014, 0.0003),  # the same model
+                 "imdb_bidirectional_lstm": (0.0013, 0.0003)}
 
 
 # the notebook's code cells, top-level assignments and calls (tests/nbtools.py), bound to this notebook
@@ -177,7 +178,7 @@ def test_the_lectures_models():
          ("GRU", 64, ("activation", "relu"), ("dropout", 0.1), ("recurrent_dropout", 0.5)), dense_1): 1,
         (("Bidirectional", ("GRU", 32)), dense_1): 1,
         (("Embedding", ("input_dim", "max_features"), ("output_dim", 128)), ("LSTM", 32),
-         ("Dense", 1, ("activation", "sigmoid"))): 1,
+         ("Dense", 1, ("activation", "sigmoid"))): 2,  # on reversed reviews, and the forward-order control
         (("Embedding", ("input_dim", "max_features"), ("output_dim", 32)), ("Bidirectional", ("LSTM", 32)),
          ("Dense", 1, ("activation", "sigmoid"))): 1,
     })
@@ -203,8 +204,9 @@ def test_every_training_uses_the_settings_and_its_own_backup():
                      {"optimizer": "rmsprop", "loss": "binary_crossentropy", "metrics": ["acc"]}), c
 
 
-def test_bidirectional_lstm_reads_natural_order():
-    """The reversed-order experiment must not leave x_train / x_test reversed for the next model."""
+def test_bidirectional_lstm_and_the_control_read_natural_order():
+    """The reversed-order experiment must not leave x_train / x_test reversed for the next models: the forward
+    control and the bidirectional LSTM; the reversed LSTM itself trains on reversed reviews."""
     order = []
     for source in code_cells():
         for node in ast.walk(ast.parse(source)):
@@ -213,10 +215,20 @@ def test_bidirectional_lstm_reads_natural_order():
             if isinstance(node, ast.Call) and getattr(node.func, "attr", None) == "Bidirectional" \
                     and "LSTM" in ast.unparse(node):
                 order.append(("Bidirectional(LSTM)", ""))
-    last = {}
-    for target, value in order[:order.index(("Bidirectional(LSTM)", ""))]:
-        last[target] = value
-    assert "x_train_natural" in last["x_train"] and "x_test_natural" in last["x_test"]
+            if isinstance(node, ast.Call) and getattr(node.func, "attr", None) == "fit" and "imdb_" in ast.unparse(node):
+                order.append(("fit", ast.unparse(node).split("training_callbacks(")[1].split(")")[0].strip("'\"")))
+
+    def inputs_at(marker):
+        last = {}
+        for target, value in order[:order.index(marker)]:
+            last[target] = value
+        return last
+
+    for marker in (("Bidirectional(LSTM)", ""), ("fit", "imdb_lstm_forward")):
+        assert "x_train_natural" in inputs_at(marker)["x_train"], marker
+    assert "x_test_natural" in inputs_at(("Bidirectional(LSTM)", ""))["x_test"]
+    assert "x[::-1]" in inputs_at(("fit", "imdb_lstm_reversed"))["x_train"].replace(" ", "") or \
+        "pad_sequences(x_train" in inputs_at(("fit", "imdb_lstm_reversed"))["x_train"]
 
 
 def test_r_originals_follow_code_cells():
