@@ -125,3 +125,15 @@ def test_expected_times_come_from_the_recorded_timings_scaled_by_the_probe(cache
     monkeypatch.setenv("DL7_SCALE", "full")
     assert check_env.main(["--offline"]) == 0
     assert "[внимание] 7.3 в масштабе full на этом компьютере ≈ 11.1 ч: дольше занятия" in capsys.readouterr().out
+
+
+def test_check_env_says_imdb_comes_from_the_real_reviews_offline(cache, monkeypatch, capsys):
+    """Issue 18: offline with only the aclImdb archive in the cache, imdb.npz is derived from it, not a stand-in."""
+    cache.mkdir(parents=True)
+    rf.build_aclimdb_tar(cache / "aclImdb_v1.tar.gz")
+    monkeypatch.setenv("DL7_DATA", "real")
+    check_env.main(["--offline", "--no-bench"])
+    out = capsys.readouterr().out
+    line = f"IMDB (последовательности чисел): нет в кэше, сеть не проверялась (--offline) -> {data.ENCODED_LABEL}"
+    assert line in out
+    assert "[ОШИБКА]   IMDB" not in out

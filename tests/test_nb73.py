@@ -215,7 +215,8 @@ def test_bidirectional_lstm_and_the_control_read_natural_order():
             if isinstance(node, ast.Call) and getattr(node.func, "attr", None) == "Bidirectional" \
                     and "LSTM" in ast.unparse(node):
                 order.append(("Bidirectional(LSTM)", ""))
-            if isinstance(node, ast.Call) and getattr(node.func, "attr", None) == "fit" and "imdb_" in ast.unparse(node):
+            is_fit = isinstance(node, ast.Call) and getattr(node.func, "attr", None) == "fit"
+            if is_fit and "imdb_" in ast.unparse(node):
                 order.append(("fit", ast.unparse(node).split("training_callbacks(")[1].split(")")[0].strip("'\"")))
 
     def inputs_at(marker):

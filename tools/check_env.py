@@ -128,6 +128,8 @@ def check_data(r: Report, s: st.Settings, offline: bool) -> None:
         elif ok:
             r("ок", f"{ds.title}: нет в кэше, можно скачать ({prepare_data.human(prepare_data.bytes_needed(ds.key, s))}"
               f", {how}, {urls[ds.key]})")
+        elif ds.key == "imdb" and data.imdb_derivable(s):  # offline, but the real reviews are in the cache
+            r("ок", f"{ds.title}: нет в кэше, {how} -> {data.ENCODED_LABEL}")
         elif s.data == "real":  # unreachable: the notebook stops with an error; not probed: it may
             r("ОШИБКА" if ok is False else "внимание", f"{ds.title}: нет в кэше, {how}, а DL7_DATA=real",
               "python tools/prepare_data.py там, где есть сеть, и скопируйте папку кэша; или DL7_DATA=auto")

@@ -68,6 +68,8 @@ def print_table(s: Settings, rows: dict[str, str], glove_dims) -> None:
     for ds in DATASETS:
         total += (size := sum(disk_usage(s.data_dir / f) for f in (*ds.files, ds.folder) if f))
         state = rows.get(ds.key) or (f"в кэше ({st})" if (st := cached_state(ds.key, s, glove_dims)) else "нет")
+        if ds.key == "imdb" and state == "нет" and data.imdb_derivable(s):
+            state = "нет; будет закодирован из aclImdb"
         print(f"{ds.title:<34} {state[:44]:<44} {human(size) if size else '-':>10}")
     print(f"{'-' * 90}\n{'Итого реальных данных':<79} {human(total):>10}")
     if synthetic := disk_usage(s.data_dir / "synthetic") + disk_usage(s.data_dir / "glove-offline"):

@@ -97,7 +97,7 @@ def _resolve(name: str, settings: Settings | None, real, standin) -> Path:
     where = f"{label} ({shown_path(path)})"
     if why:  # printed, not warned: a warning shows the kernel's temporary cell file in front of the message
         bar = "!" * 78
-        print(f"{bar}\n!! {name}: реальных данных нет в кэше и их нельзя скачать.\n!! Беру: {where}\n{bar}\n"
+        print(f"{bar}\n!! {name}: запрошенного файла нет в кэше, и его нельзя скачать.\n!! Беру: {where}\n{bar}\n"
               f"Почему и как получить реальные данные:\n{why}", flush=True)
     else:
         print(f"[данные] {name}: {where}")
@@ -274,6 +274,12 @@ def encoded_imdb(s: Settings) -> Path:
     return folder
 
 
+def imdb_derivable(s: Settings) -> bool:
+    """Whether imdb.npz can be had from the real reviews of the cache (already encoded, the tree, or its archive)."""
+    return ((s.data_dir / ACLIMDB_DIR).is_dir() or (s.data_dir / BY_KEY["aclimdb"].files[0]).is_file()
+            or _encoded_ready(s.data_dir / ENCODED_DIR))
+
+
 def _real_imdb(filename: str):
     """``real(s)`` of an IMDB file for ``_resolve``: the official file (cached or downloaded); when it cannot be
     had but the real reviews are in the cache (the aclImdb tree or its archive), the file derived from them."""
@@ -287,7 +293,7 @@ def _real_imdb(filename: str):
                 raise DownloadUnavailable(f"{exc}\nВ кэше уже есть официальный {other.name}: положите рядом и "
                                           f"официальный {filename} (из отзывов пару к нему не получить)."
                                           ) from None
-            if not (tree.is_dir() or archive.is_file() or _encoded_ready(s.data_dir / ENCODED_DIR)):
+            if not imdb_derivable(s):
                 raise DownloadUnavailable(f"{exc}\nИли положите в кэш реальные отзывы: архив {archive} "
                                           f"(или распакованную папку {tree}) — {filename} будет получен из них."
                                           ) from None
