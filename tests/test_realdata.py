@@ -145,3 +145,21 @@ def test_the_checksums_are_checked(real_cache, tmp_path):
     copy.write_bytes(bytes(raw))
     with pytest.raises(DataError):
         fetch(remote, tmp_path)
+
+
+def test_notebook_72_on_the_real_reviews_alone(real_cache, tmp_path, monkeypatch):
+    """Issue 18: no imdb.npz in the cache, only the real-format aclImdb tree (an offline classroom with the archive):
+    7.2 runs on the imdb.npz that load_imdb derives from the reviews, and says so."""
+    import shutil
+
+    cache, checksums = real_cache
+    reviews_only = tmp_path / "только отзывы"
+    shutil.copytree(cache / "aclImdb", reviews_only / "aclImdb")
+    texts = run_real("7.2-", reviews_only, checksums, monkeypatch)
+    sources = json.loads(texts[-1].split("SOURCES=", 1)[1])
+    from utils import data
+
+    assert sources == {"IMDB (imdb.npz)": data.ENCODED_LABEL}, sources
+    assert any(data.ENCODED_LABEL in text for text in texts)
+    assert not any("СИНТЕТИЧЕСКИЕ" in text for text in texts)
+    assert (reviews_only / data.ENCODED_DIR / "imdb.npz").is_file() and not (reviews_only / "imdb.npz").exists()
