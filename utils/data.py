@@ -83,7 +83,7 @@ def source_label(name: str) -> str:
 
 def _resolve(name: str, settings: Settings | None, real, standin) -> Path:
     """The path from ``real(s)`` or ``standin(s)`` according to DL7_DATA; both return (path, label)."""
-    s, why = settings or get_settings(), ""
+    s, why = settings or get_settings(), None
     if s.data == "synthetic":
         path, label = standin(s)
     else:
@@ -92,13 +92,15 @@ def _resolve(name: str, settings: Settings | None, real, standin) -> Path:
         except DownloadUnavailable as exc:
             if s.data == "real":
                 raise
-            (path, label), why = standin(s), str(exc)
+            (path, label), why = standin(s), exc
     SOURCES[name] = label
     where = f"{label} ({shown_path(path)})"
-    if why:  # printed, not warned: a warning shows the kernel's temporary cell file in front of the message
+    if why is not None:  # printed, not warned: a warning shows the kernel's temporary cell file in front of it
         bar = "!" * 78
-        print(f"{bar}\n!! {name}: запрошенного файла нет в кэше, и его нельзя скачать.\n!! Беру: {where}\n{bar}\n"
-              f"Почему и как получить реальные данные:\n{why}", flush=True)
+        how = [f"!! Настоящий: {why.url} -> {shown_path(why.target)}"] if why.url else []
+        print("\n".join([bar, f"!! {name}: запрошенного файла нет в кэше, и его нельзя скачать.", f"!! Беру: {where}",
+                         *how, *([f"!!   {why.also}"] if why.also else []),
+                         "!! Или с сетью: python tools/prepare_data.py (README, «Данные»)", bar]), flush=True)
     else:
         print(f"[данные] {name}: {where}")
     return path
@@ -291,12 +293,13 @@ def _real_imdb(filename: str):
             other = next(s.data_dir / f for f in BY_KEY["imdb"].files if f != filename)
             if other.is_file():  # the official one beside a derived one would not match: its ranks differ
                 raise DownloadUnavailable(f"{exc}\nВ кэше уже есть официальный {other.name}: положите рядом и "
-                                          f"официальный {filename} (из отзывов пару к нему не получить)."
-                                          ) from None
+                                          f"официальный {filename} (из отзывов пару к нему не получить).",
+                                          exc.url, exc.target) from None
             if not imdb_derivable(s):
+                also = f"или реальные отзывы в кэш: {archive.name} или папку {tree.name}/ ({filename} получится из них)"
                 raise DownloadUnavailable(f"{exc}\nИли положите в кэш реальные отзывы: архив {archive} "
-                                          f"(или распакованную папку {tree}) — {filename} будет получен из них."
-                                          ) from None
+                                          f"(или распакованную папку {tree}) — {filename} будет получен из них.",
+                                          exc.url, exc.target, also) from None
             return encoded_imdb(s) / filename, ENCODED_LABEL
     return real
 

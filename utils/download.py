@@ -39,7 +39,12 @@ class DataError(RuntimeError):
 
 
 class DownloadUnavailable(DataError):
-    """The file is not in the cache and cannot be downloaded (no network, host down)."""
+    """The file is not in the cache and cannot be downloaded (no network, host down).  ``target``: where a copy
+    fetched by hand goes, ``url``: its official address; ``also``: another way to get the data set (one line)."""
+
+    def __init__(self, message: str, url: str = "", target: Path | None = None, also: str = ""):
+        super().__init__(message)
+        self.url, self.target, self.also = url, target, also
 
 
 class _NotOnMirror(Exception):
@@ -132,7 +137,7 @@ def fetch(remote: Remote, folder: Path, *, mirror: str | None = None, timeout: f
     host = urllib.parse.urlsplit(url).netloc
     if host and host in UNREACHABLE:
         raise DownloadUnavailable(f"Хост {host} уже был недоступен в этом сеансе; {url} не скачивается.\n"
-                                  + manual_help(remote, folder))
+                                  + manual_help(remote, folder), remote.url, target)
     # our bar: pooch's has no name and stays open after a failure; its total is a placeholder until pooch
     # sets the Content-Length (pooch tests the bar for truth, and a tqdm without a total has none)
     # delay: no bar at all when the host cannot be reached (offline: a "0%" bar of 862M before the fall-back)
@@ -147,11 +152,13 @@ def fetch(remote: Remote, folder: Path, *, mirror: str | None = None, timeout: f
             os.replace(part, target)
     except requests.HTTPError as exc:  # the host answered: not a network outage
         raise DownloadUnavailable(f"Не удалось скачать {url}: HTTP {exc.response.status_code} "
-                                  f"{exc.response.reason}\n" + manual_help(remote, folder)) from None
+                                  f"{exc.response.reason}\n" + manual_help(remote, folder), remote.url,
+                                  target) from None
     except (requests.RequestException, _NotOnMirror) as exc:  # (RequestException is an OSError: first)
         if host:
             UNREACHABLE.add(host)
-        raise DownloadUnavailable(f"Не удалось скачать {url}: {exc}\n" + manual_help(remote, folder)) from None
+        raise DownloadUnavailable(f"Не удалось скачать {url}: {exc}\n" + manual_help(remote, folder), remote.url,
+                                  target) from None
     except OSError as exc:  # writing here failed (disk full, no permission): the network is fine
         raise _disk_error(f"записать {remote.filename}", folder, exc, "Недописанный файл удалён.") from None
     finally:
