@@ -84,3 +84,11 @@ def calls(path: Path, name: str) -> list[dict]:
                 args.update({k.arg: literal(k.value) for k in node.keywords if k.arg})
                 found.append(args)
     return found
+
+
+CHECK_TAG = "nbval-check-output"  # nbval compares the stored output of a cell with this tag (DESIGN.md section 5)
+
+
+def is_checked(cell) -> bool:
+    """Whether nbval compares this code cell's output (the cell tag; no comment marker in the source)."""
+    return cell["cell_type"] == "code" and CHECK_TAG in cell["metadata"].get("tags", [])

@@ -1,7 +1,7 @@
 """The exercises at the end of every notebook (issue 19, DESIGN.md section 5), whatever their content.
 
 Each exercise: a heading "### Упражнение 7.x.N" with its statement; a stub code cell tagged "exercise"; a check
-cell calling ``check.ex_7_x_N(...)`` (utils.exercises.nb7x) marked # NBVAL_CHECK_OUTPUT, so that nbval compares its
+cell calling ``check.ex_7_x_N(...)`` (utils.exercises.nb7x) tagged nbval-check-output, so that nbval compares its
 «не решено» with the stored one; a collapsed hint and a collapsed solution with the code for the stub.
 Here: the structure; every solution, put into its stub cell, passes its check in a real run of the notebook
 (quick, synthetic); the stored run shows every stub unsolved; the handout has no solution and the same code.
@@ -15,7 +15,7 @@ import nbformat
 import pytest
 from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError
-from nbtools import NOTEBOOKS, REPO, notebook
+from nbtools import NOTEBOOKS, REPO, is_checked, notebook
 
 sys.path.insert(0, str(REPO / "tools"))
 import make_handout  # noqa: E402
@@ -72,7 +72,7 @@ def test_every_notebook_ends_with_at_least_four_complete_exercises(nb):
         assert e["statement"] < e["stub"] < e["check"] < e["hint"] < e["solution"], e
         stub, check = nb.cells[e["stub"]], nb.cells[e["check"]]
         assert "..." in stub.source, f"{e['number']}: the stub shows where to write (...)"
-        assert "NBVAL_CHECK_OUTPUT" in check.source, f"{e['number']}: nbval compares the check's «не решено»"
+        assert is_checked(check), f"{e['number']}: nbval compares the check's «не решено»"
         assert solution_code(nb.cells[e["solution"]]).strip() != stub.source.strip()
 
 

@@ -9,7 +9,7 @@ import functools
 
 import nbtools
 import pytest
-from nbtools import cells, notebook, settings_namespace, text_of
+from nbtools import cells, is_checked, notebook, settings_namespace, text_of
 
 NB = notebook("7.1-")
 
@@ -224,7 +224,7 @@ def layers_vectorizer(ns, word_index, num_words):
 def checked_outputs() -> list[str]:
     stored = []
     for c in cells(NB):
-        if c["cell_type"] == "code" and "NBVAL_CHECK_OUTPUT" in "".join(c["source"]):
+        if is_checked(c):
             stored.append("".join("".join(o.get("text", "")) for o in c["outputs"]))
     return stored
 

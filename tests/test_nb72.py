@@ -6,7 +6,7 @@ import re
 import xml.dom.minidom
 
 import pytest
-from nbtools import NOTEBOOKS, cells, notebook, settings_namespace, text_of
+from nbtools import NOTEBOOKS, cells, is_checked, notebook, settings_namespace, text_of
 
 NB = notebook("7.2-")
 
@@ -169,7 +169,7 @@ def test_every_training_is_plotted_and_summarised_with_its_scale_and_data_source
 # --- outputs that nbval compares ---------------------------------------------------------------------------
 
 def checked_cells() -> list[dict]:
-    return [c for c in code_cells() if "NBVAL_CHECK_OUTPUT" in source(c)]
+    return [c for c in cells(NB) if is_checked(c)]
 
 
 def test_checked_cells_depend_neither_on_the_scale_nor_on_the_data():

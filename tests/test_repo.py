@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ast
 import json
+import os
 import re
 import shutil
 import subprocess
@@ -16,7 +17,7 @@ from packaging.requirements import Requirement
 from packaging.specifiers import SpecifierSet
 from packaging.utils import canonicalize_name
 
-from tests.nbtools import NOTEBOOKS, REPO
+from tests.nbtools import CHECK_TAG, NOTEBOOKS, REPO, is_checked
 
 sys.path.insert(0, str(REPO / "tools"))
 import check_env  # noqa: E402
@@ -192,8 +193,9 @@ def test_stored_outputs_are_fresh_and_every_plot_is_stored(path):
     for i, cell in enumerate(nb.cells):
         if cell.cell_type == "code" and cell.outputs:  # nbval compares a stored output only with its count
             assert cell.execution_count is not None, f"cell {i}: output without an execution count"
-        if cell.cell_type == "code" and "NBVAL_CHECK_OUTPUT" in cell.source:
-            assert cell.outputs, f"cell {i}: marked NBVAL_CHECK_OUTPUT but stores no output"
+        assert not (cell.cell_type == "code" and "NBVAL_" in cell.source), f"cell {i}: nbval comment; use the tag"
+        if is_checked(cell):
+            assert cell.outputs, f"cell {i}: tagged {CHECK_TAG} but stores no output"
 
 
 @pytest.mark.skipif(not NOTEBOOK_FILES, reason="no notebooks yet")
@@ -218,8 +220,9 @@ def test_notebook_conventions(path):
 def tiny_notebook(path, fail=False):
     cells = ["import sys\nfor i in range(3):\n    print('\\rшаг', i, end='')\nprint()\n2 + 3",
              "import matplotlib.pyplot as plt\nplt.plot([1, 3, 2])\nplt.show()",
-             "# NBVAL_CHECK_OUTPUT\nimport os\nprint(os.environ['DL7_SCALE'], os.environ['DL7_DATA'])"]
+             "import os\nprint(os.environ['DL7_SCALE'], os.environ['DL7_DATA'])"]
     nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(c) for c in cells + ["1 / 0"] * fail])
+    nb.cells[2].metadata["tags"] = [CHECK_TAG]
     nb.metadata["kernelspec"] = {"display_name": "Python 3 (ipykernel)", "language": "python", "name": "python3"}
     nbformat.write(nb, path)
     return path
@@ -304,3 +307,22 @@ def test_store_records_where_each_data_set_came_from(tmp_path, runner):
     assert nb.metadata["dl7"]["stored_run"] == {"scale": "quick", "data": "auto",
                                                 "sources": {"aclImdb": "реальные (тест)"}}
     assert len(nb.cells) == 1 and "dl7_sources" not in nb.metadata
+
+
+def test_nbval_compares_the_tagged_cells_and_only_those(tmp_path):
+    """The tag does the comment marker's job: nbval --nbval-lax fails on a changed output of a tagged cell
+    and ignores an untagged one (issue 25: the markers moved from the sources to the cell tags)."""
+    def run(tags):
+        cell = nbformat.v4.new_code_cell("print(1 + 1)", execution_count=1,
+                                         outputs=[nbformat.v4.new_output("stream", name="stdout", text="3\n")])
+        cell.metadata["tags"] = tags
+        nb = nbformat.v4.new_notebook(cells=[cell])
+        nb.metadata["kernelspec"] = {"display_name": "Python 3", "language": "python", "name": "python3"}
+        path = tmp_path / f"tagged-{len(tags)}.ipynb"
+        nbformat.write(nb, path)
+        return subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "--nbval-lax",
+                               "--nbval-current-env", "-c", os.devnull, "--rootdir", str(tmp_path), str(path)],
+                              capture_output=True, text=True, cwd=tmp_path)
+    tagged, untagged = run([CHECK_TAG]), run([])
+    assert tagged.returncode == 1 and "1 failed" in tagged.stdout, tagged.stdout[-800:]
+    assert untagged.returncode == 0 and "1 passed" in untagged.stdout, untagged.stdout[-800:]

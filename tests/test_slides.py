@@ -266,11 +266,11 @@ def test_slide_counter_counts_only_top_level_sections():
     assert _count_sections(html) == 2
 
 
-def test_markers_are_hidden_and_figures_embedded(tmp_path):
+def test_figures_are_embedded(tmp_path):
     (tmp_path / "figures").mkdir()
     (tmp_path / "figures" / "f.svg").write_text('<svg xmlns="http://www.w3.org/2000/svg" width="900" height="300"/>')
-    nb = nbformat.v4.new_notebook(cells=[_code(["# NBVAL_CHECK_OUTPUT", "print(1)"]),
+    nb = nbformat.v4.new_notebook(cells=[_code(["print(1)"]),
                                          _md("![рисунок](figures/f.svg)\n\n<details><summary>R</summary>\n\nx\n\n</details>")])
     shown = make_slides.prepare(nb, tmp_path)
-    assert shown.cells[0].source == "print(1)" and nb.cells[0].source.startswith("# NBVAL")
+    assert shown.cells[0].source == "print(1)"
     assert shown.cells[1].source.startswith("![рисунок](data:image/svg+xml;base64,")

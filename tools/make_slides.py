@@ -25,7 +25,6 @@ import nbformat
 REPO = Path(__file__).resolve().parent.parent
 TEMPLATES = Path(__file__).resolve().parent / "slides_templates"
 WIDTH, HEIGHT = 1280, 720
-MARKER = re.compile(r"^\s*#\s*NBVAL_\w+\s*\n?", re.M)  # nbval's markers: not on the slides
 # Layout model (px) of dl7.css, fitted to Chromium's rendering of the decks (--browser: measurements.json):
 # 150 slides with outputs: no cell estimated lower than measured; per slide 1.00-1.25 times the measured.
 L = dict(top=6, cell=4, code_line=26, code_box=14, code_chars=100, out_line=23.4, out_box=12, out_chars=110,
@@ -62,7 +61,7 @@ def install_assets(out: Path) -> None:
 
 
 def prepare(nb, folder: Path):
-    """A copy as shown: no nbval markers; markdown images as data URIs (nbconvert's embed_images cuts <details>)."""
+    """A copy as shown: markdown images as data URIs (nbconvert's embed_images cuts <details>)."""
     def embed(m):
         path, kind = folder / m.group(2), {".svg": "svg+xml", ".png": "png"}.get(Path(m.group(2)).suffix)
         return f"{m.group(1)}data:image/{kind};base64,{base64.b64encode(path.read_bytes()).decode()})" \
@@ -70,8 +69,8 @@ def prepare(nb, folder: Path):
 
     nb = copy.deepcopy(nb)
     for cell in nb.cells:
-        cell.source = MARKER.sub("", cell.source) if cell.cell_type == "code" else \
-            re.sub(r"(!\[[^\]]*\]\()([^)\s]+)\)", embed, cell.source)
+        if cell.cell_type == "markdown":
+            cell.source = re.sub(r"(!\[[^\]]*\]\()([^)\s]+)\)", embed, cell.source)
     return nb
 
 
@@ -151,7 +150,7 @@ def _output(out) -> float:
 def cell_height(cell, folder: Path) -> float:
     if cell.cell_type != "code":
         return L["cell"] + _markdown(cell.source, folder)
-    code = MARKER.sub("", cell.source).splitlines() or [""]
+    code = cell.source.splitlines() or [""]
     return L["cell"] + L["code_line"] * _lines(code, L["code_chars"]) + L["code_box"] + sum(map(_output, cell.outputs))
 
 
@@ -160,7 +159,7 @@ def slide_layout(nb, folder: Path = REPO / "notebooks") -> list[dict]:
     rows = []
     for index, cells in slides(nb):
         height = L["top"] + sum(cell_height(c, folder) for c in cells)
-        code = [s for c in cells if c.cell_type == "code" for s in MARKER.sub("", c.source).splitlines()]
+        code = [s for c in cells if c.cell_type == "code" for s in c.source.splitlines()]
         widest = max(map(len, code), default=0)
         heads = [s for c in cells if c.cell_type == "markdown" for s in c.source.splitlines() if s.startswith("#")]
         title = next((s for s in heads if s.startswith("###")), heads[0] if heads else cells[0].source.strip()[:60])

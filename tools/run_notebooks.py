@@ -11,7 +11,7 @@
 
 Stored: the scale, DL7_DATA and where each data set came from (metadata dl7.stored_run), each code cell's source
 sha1 (metadata dl7.source_sha1: tests/test_repo.py fails on a stale output), counts 1..n (nbval --nbval-lax
-compares the # NBVAL_CHECK_OUTPUT cells), no timing metadata, progress bars at their last state.
+compares the cells tagged nbval-check-output), no timing metadata, progress bars at their last state.
 A failing cell: exit status 1, the notebook untouched.  Times are kept with the speed probe of the same run.
 """
 
