@@ -120,6 +120,7 @@ def test_expected_times_come_from_the_recorded_timings_scaled_by_the_probe(cache
     assert check_env.main(["--offline"]) == 0
     out = capsys.readouterr().out  # this machine is twice as slow as the reference (0.2 s vs 0.1 s)
     assert "7.1: lesson ≈ 10 мин; full ≈ 4 мин (вычислено); quick ≈ 40 с" in out
+    assert "замер скорости: 0.200 с (лучший из коротких замеров; время ниже — приблизительная оценка)" in out
     assert "7.2: lesson: не измерено; full: не измерено; quick: не измерено" in out
     assert "7.3: lesson: не измерено; full ≈ 11.1 ч (вычислено)" in out and "дольше занятия" not in out
     monkeypatch.setenv("DL7_SCALE", "full")

@@ -10,6 +10,7 @@ from utils.settings import (
     read_timings,
     record_times,
     show_settings,
+    speed_probe,
     time_report,
 )
 
@@ -105,3 +106,39 @@ def test_a_run_over_30_minutes_is_announced_with_the_way_out(monkeypatch):
     lesson = time_report("7.3", get_settings({}), probe_s=1.0)
     assert "5.0 ч" in full and "DL7_SCALE=lesson" in full and "!!!" in full
     assert "5 мин" in lesson and "!!!" not in lesson
+
+
+def test_the_printed_estimate_says_it_is_approximate():
+    timings = {"times": {"7.1": {"lesson": entry(80, 0.1)}}}
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr("utils.settings.read_timings", lambda: timings)
+        line = time_report("7.1", get_settings({}), probe_s=0.05)
+    assert "на этом компьютере: примерно 40 с (оценка приблизительная: измерено" in line
+    assert "80 с; по замеру скорости этот компьютер быстрее в 2.0 раза" in line
+
+
+def fake_timer(durations):
+    """A clock under which the k-th timed pass lasts durations[k]: start at k, stop at k + durations[k]."""
+    ticks = iter([t for k, d in enumerate(durations) for t in (float(k), k + d)])
+    return lambda: next(ticks)
+
+
+@pytest.mark.parametrize("durations, best", [
+    ([0.010, 0.004, 0.007], 0.004),            # the fastest pass, wherever it comes
+    ([0.004, 0.010, 0.010, 0.011], 0.004),
+    ([0.009, 0.012, 0.003], 0.003),
+])
+def test_speed_probe_keeps_the_fastest_of_several_short_probes(durations, best):
+    """A busy moment slows some passes; the estimate takes the least disturbed one (no real timing here)."""
+    assert speed_probe(probes=len(durations), timer=fake_timer(durations)) == pytest.approx(best * 20)
+
+
+def test_speed_probe_times_each_pass_separately():
+    calls = []
+
+    def timer():
+        calls.append(len(calls))
+        return float(len(calls))
+
+    assert speed_probe(probes=5, timer=timer) == pytest.approx(20.0)  # each pass "lasts" 1 tick
+    assert len(calls) == 10  # a start and a stop per probe

@@ -146,7 +146,9 @@ def check_time(r: Report, scale: str, probe_s: float | None) -> None:
     """Each notebook at each scale: the times of notebooks/timings.json scaled by this machine's speed probe."""
     t = st.read_timings()
     measured = sorted({f"{e['machine']} ({e['date']})" for nb in t.get("times", {}).values() for e in nb.values()})
-    r("инфо", f"замер скорости: {f'{probe_s:.3f} с' if probe_s else 'пропущен (--no-bench)'}; эталон: "
+    probe = f"{probe_s:.3f} с (лучший из коротких замеров; время ниже — приблизительная оценка)" if probe_s else \
+        "пропущен (--no-bench)"
+    r("инфо", f"замер скорости: {probe}; эталон: "
       f"{'; '.join(measured) or 'нет замеров'}")
     for nb in ("7.1", "7.2", "7.3"):
         found = {sc: st.expected_seconds(nb, sc, probe_s, t) for sc in st.SCALES}

@@ -22,7 +22,9 @@ LONG_RUN_S = 30 * 60  # longer than this: the settings cell warns before any tim
 SCALES = ("lesson", "full", "quick")
 DATA_MODES = ("auto", "real", "synthetic")
 
-SCALE_HELP = {"lesson": "код лекции на уменьшенных размерах: каждый ноутбук до 10 минут на 2 ядрах CPU",
+# true for every notebook: at lesson, 7.1 and 7.2 keep the lecture's sizes, 7.3 is cut; the next cell lists the cuts
+SCALE_HELP = {"lesson": "код лекции на размерах, при которых ноутбук идёт до 10 минут на 2 ядрах CPU; "
+                        "отличия от лекции, если есть, — в следующей ячейке",
               "full": "размеры, эпохи и гиперпараметры лекции (7.3 — часы на CPU)",
               "quick": "крошечные размеры для CI; результаты не показательны"}
 DATA_HELP = {"auto": "реальные данные, если они в кэше или их можно скачать, иначе синтетические",
@@ -87,24 +89,30 @@ def get_settings(environ=None) -> Settings:
     return Settings(scale=scale, data=data, data_dir=data_dir, mirror=mirror)
 
 
-def speed_probe(repeats: int = 3) -> float:
-    """Seconds (best of ``repeats``) for a fixed small-array workload like an RNN's: a loop of
-    small matrix products and tanh.  Its ratio between two machines scales the measured times."""
+PROBE_PASSES = 20  # the probe's unit, as in notebooks/timings.json: seconds for 20 passes of the RNN-like loop
+
+
+def speed_probe(probes: int = 40, timer=time.perf_counter) -> float:
+    """This machine's speed for the expected times: a fixed small-array workload like an RNN's (one pass: a loop
+    of small matrix products and tanh over 200 steps), timed ``probes`` times; the fastest pass, times PROBE_PASSES.
+
+    Many short probes, the best kept: on a busy machine some passes are slowed by other programs, the fastest is
+    the least disturbed.  (One long probe swung 2.5x within minutes on a loaded 2-core machine.)  Its ratio between
+    two machines scales the measured times; it stays an approximation."""
     import numpy as np
 
     rng = np.random.default_rng(0)
     x = rng.standard_normal((128, 200, 32), dtype=np.float32)
     w = rng.standard_normal((32, 64), dtype=np.float32) * 0.1
     u = rng.standard_normal((64, 64), dtype=np.float32) * 0.1
-    best = float("inf")
-    for _ in range(repeats):
-        t0 = time.perf_counter()
-        for _ in range(20):
-            h = np.zeros((128, 64), dtype=np.float32)
-            for t in range(x.shape[1]):
-                h = np.tanh(x[:, t] @ w + h @ u)
-        best = min(best, time.perf_counter() - t0)
-    return best
+    passes = []
+    for _ in range(max(1, probes)):
+        t0 = timer()
+        h = np.zeros((128, 64), dtype=np.float32)
+        for t in range(x.shape[1]):
+            h = np.tanh(x[:, t] @ w + h @ u)
+        passes.append(timer() - t0)
+    return min(passes) * PROBE_PASSES
 
 
 def read_timings(path: Path = TIMINGS_FILE) -> dict:
@@ -146,7 +154,7 @@ def expected_seconds(notebook: str, scale: str, probe_s: float | None = None,
     how = "вычислено по замерам эпох" if entry["computed"] else "измерено"
     speed = f"медленнее в {ratio:.1f} раза" if ratio >= 1 else f"быстрее в {1 / ratio:.1f} раза"
     return entry["seconds"] * ratio, (f"{how} на эталонной машине ({entry['machine']}): "
-                                      f"{duration(entry['seconds'])}; этот компьютер {speed}")
+                                      f"{duration(entry['seconds'])}; по замеру скорости этот компьютер {speed}")
 
 
 def duration(seconds: float) -> str:
@@ -167,7 +175,8 @@ def time_report(notebook: str, s: Settings, probe_s: float | None = None) -> str
     if expected is None:
         return f"Ожидаемое время ноутбука {notebook} в масштабе {s.scale}: не измерено"
     seconds, how = expected
-    text = f"Ожидаемое время ноутбука {notebook} в масштабе {s.scale} на этом компьютере: ≈ {duration(seconds)} ({how})"
+    text = (f"Ожидаемое время ноутбука {notebook} в масштабе {s.scale} на этом компьютере: примерно "
+            f"{duration(seconds)} (оценка приблизительная: {how})")
     if seconds > LONG_RUN_S:
         bar = "!" * 78
         text = "\n".join([
