@@ -1,0 +1,135 @@
+"""JupyterLab as the README's first command starts it: Russian menus and no news pop-up, from the project's own files.
+
+The defaults come from tools/jupyter_settings (installed into the environment by requirements.txt) and the language
+pack of requirements.txt.  The server runs here with every per-user Jupyter folder moved to a fresh temporary
+folder, so what it shows cannot come from the user's ~/.jupyter; it listens on 127.0.0.1 only and nothing asks
+the network.  Timeouts are generous: a loaded machine is slow, not wrong.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from tests.nbtools import REPO
+
+SETTINGS = REPO / "tools" / "jupyter_settings"
+TOKEN = "dl7-test-token"
+CHROMIUM = Path("/usr/bin/chromium")
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _get(url: str, timeout: float = 30):
+    request = urllib.request.Request(url, headers={"Authorization": f"token {TOKEN}"})
+    with urllib.request.urlopen(request, timeout=timeout) as response:
+        return json.loads(response.read().decode("utf-8"))
+
+
+@pytest.fixture(scope="module")
+def lab(tmp_path_factory):
+    """`jupyter lab notebooks` from the repository root (README command 1), isolated from the user's settings."""
+    home = tmp_path_factory.mktemp("jupyter-home")
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("JUPYTER", "JUPYTERLAB", "IPYTHON"))}
+    env.update(HOME=str(home), USERPROFILE=str(home), JUPYTER_CONFIG_DIR=str(home / "config"),
+               JUPYTER_DATA_DIR=str(home / "data"), JUPYTER_RUNTIME_DIR=str(home / "runtime"),
+               JUPYTERLAB_SETTINGS_DIR=str(home / "lab-user-settings"),
+               JUPYTERLAB_WORKSPACES_DIR=str(home / "lab-workspaces"), IPYTHONDIR=str(home / "ipython"),
+               LANG="C.UTF-8", LC_ALL="C.UTF-8")  # an English system: Russian must come from the project's settings
+    port = _free_port()
+    command = [sys.executable, "-m", "jupyter", "lab", "notebooks", "--no-browser", f"--port={port}",
+               "--ServerApp.port_retries=0", "--ServerApp.ip=127.0.0.1", f"--IdentityProvider.token={TOKEN}",
+               "--ServerApp.allow_root=True"]
+    log = (home / "server.log").open("w", encoding="utf-8")
+    server = subprocess.Popen(command, cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 180
+        while True:
+            try:
+                _get(f"{url}/api/status", timeout=5)
+                break
+            except (urllib.error.URLError, ConnectionError, TimeoutError, json.JSONDecodeError):
+                if server.poll() is not None or time.monotonic() > deadline:
+                    log.flush()
+                    pytest.fail("jupyter lab did not start:\n" + (home / "server.log").read_text()[-3000:])
+                time.sleep(1)
+        yield url
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()
+        log.close()
+
+
+def _effective(url: str, plugin: str) -> dict:
+    """The values JupyterLab uses for a plugin: the user's settings over the schema's (overridden) defaults."""
+    answer = _get(f"{url}/lab/api/settings/{plugin}")
+    defaults = {k: v.get("default") for k, v in answer["schema"]["properties"].items()}
+    return {**defaults, **answer.get("settings", {})}
+
+
+def test_settings_package_is_what_requirements_install():
+    lines = (REPO / "requirements.txt").read_text(encoding="utf-8").splitlines()
+    assert "-e ./tools/jupyter_settings" in [line.split("#")[0].strip() for line in lines]
+    assert any(line.startswith("jupyterlab-language-pack-ru-RU~=") for line in lines)
+    overrides = json.loads((SETTINGS / "overrides.json").read_text(encoding="utf-8"))
+    assert overrides["@jupyterlab/translation-extension:plugin"] == {"locale": "ru_RU"}
+    assert overrides["@jupyterlab/apputils-extension:notification"]["fetchNews"] == "false"
+    assert 'shared-data]\n"overrides.json" = "share/jupyter/lab/settings/overrides.d/' in \
+        (SETTINGS / "pyproject.toml").read_text(encoding="utf-8")
+
+
+def test_menus_are_russian(lab):
+    assert _effective(lab, "@jupyterlab/translation-extension:plugin")["locale"] == "ru_RU"
+    packs = _get(f"{lab}/lab/api/translations/")["data"]
+    assert "ru_RU" in packs, f"the language pack of requirements.txt is not installed: {sorted(packs)}"
+    strings = json.dumps(_get(f"{lab}/lab/api/translations/ru_RU")["data"], ensure_ascii=False)
+    assert "Файл" in strings and "Редактировать" in strings  # the File and Edit menus
+
+
+def test_no_news_pop_up_and_no_update_check(lab):
+    notification = _effective(lab, "@jupyterlab/apputils-extension:notification")
+    assert notification["fetchNews"] == "false"  # "none" (the default) asks the pop-up question
+    assert notification["checkForUpdates"] is False
+
+
+def test_the_browser_shows_russian_menus_and_no_pop_up(lab, tmp_path):
+    """The same server in headless Chromium (if it is installed): the menu bar reads «Файл», no toast is shown."""
+    if not CHROMIUM.is_file():
+        pytest.skip("Chromium (/usr/bin/chromium) is not installed")
+    sync_playwright = pytest.importorskip("playwright.sync_api").sync_playwright
+    outside = []
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=str(CHROMIUM))
+        try:
+            page = browser.new_page(viewport={"width": 1280, "height": 720})
+            page.route("**/*", lambda r: r.continue_() if r.request.url.startswith(lab) else
+                       (outside.append(r.request.url), r.abort()))
+            page.goto(f"{lab}/lab?token={TOKEN}", timeout=180_000)
+            page.wait_for_selector("#jp-MainMenu .lm-MenuBar-itemLabel", timeout=180_000)
+            page.wait_for_timeout(3000)  # a pop-up would show by now: the news question comes right after start
+            menus = page.locator("#jp-MainMenu .lm-MenuBar-itemLabel").all_inner_texts()
+            toasts = page.locator(".Toastify__toast").all_inner_texts()
+            page.screenshot(path=str(tmp_path / "jupyterlab.png"))
+        finally:
+            browser.close()
+    assert menus[:3] == ["Файл", "Редактировать", "Просмотр"], menus
+    assert not toasts, f"a notification is shown: {toasts}"
+    assert not outside, f"JupyterLab asked the network: {outside[:3]}"
