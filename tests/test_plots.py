@@ -4,7 +4,7 @@ matplotlib.use("Agg")
 
 import pytest
 
-from utils.plots import best_epoch, plot_history, print_best
+from utils.plots import best_epoch, plot_history, print_best, value_limits
 
 HISTORY = {"loss": [0.7, 0.5, 0.4], "acc": [0.5, 0.7, 0.8], "val_loss": [0.6, 0.55, 0.58],
            "val_acc": [0.6, 0.72, 0.71]}
@@ -24,8 +24,43 @@ def test_plot_history_has_loss_and_metric_train_and_validation(h):
     for ax, key in zip(axes, ("loss", "acc")):
         lines = ax.get_lines()
         assert [tuple(line.get_ydata()) for line in lines] == [tuple(HISTORY[key]), tuple(HISTORY["val_" + key])]
-        assert [t.get_text() for t in ax.get_legend().get_texts()] == ["обучение", "проверка"]
+        assert [line.get_label() for line in lines] == ["обучение", "проверка"]
         assert ax.get_xlabel() == "эпоха"
+    assert [[t.get_text() for t in legend.get_texts()] for legend in fig.legends] == [["обучение", "проверка"]]
+
+
+def boxes(fig):
+    """Pixel boxes of the drawn figure: the panels (their data area), the legends, the title."""
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    return ([ax.get_window_extent(renderer) for ax in fig.axes], [lg.get_window_extent(renderer) for lg in fig.legends],
+            fig._suptitle.get_window_extent(renderer))
+
+
+@pytest.mark.parametrize("h", [HISTORY, {"loss": [3.0, 2.0, 2.5], "val_loss": [3.5, 2.5, 2.6]}])
+def test_legend_and_title_stay_clear_of_every_panel(h):
+    fig = plot_history(h, "IMDB, LSTM(32)", "масштаб lesson, данные: реальные отзывы aclImdb,\nвторая строка")
+    panels, legends, title = boxes(fig)
+    assert len(legends) == 1 and not any(ax.get_legend() for ax in fig.axes)  # one legend, outside the panels
+    for panel in panels:
+        assert not panel.overlaps(legends[0]) and not panel.overlaps(title)
+    assert not legends[0].overlaps(title)
+
+
+def test_accuracy_axis_spans_the_values_compared_not_zero_to_one():
+    h = {"loss": [0.6, 0.4, 0.3], "acc": [0.85, 0.88, 0.90],
+         "val_loss": [0.5, 0.45, 0.5], "val_acc": [0.86, 0.87, 0.88]}
+    acc_axis = plot_history(h, "t", "s").axes[1]
+    low, high = acc_axis.get_ylim()
+    assert 0.84 <= low < 0.85 and 0.90 < high <= 0.91  # a difference of 0.02 fills a visible part of the panel
+    assert (0.88 - 0.86) / (high - low) > 0.3
+
+
+def test_value_limits_pad_the_range_and_skip_missing_values():
+    assert value_limits([0.80, 0.88, float("nan"), 0.90]) == pytest.approx((0.79, 0.91))  # a tenth of the range
+    assert value_limits([0.5, 0.5]) == pytest.approx((0.495, 0.505))  # a flat curve still gets a visible band
+    with pytest.raises(ValueError, match="no values"):
+        value_limits([float("nan")])
 
 
 def test_plot_history_with_loss_only():

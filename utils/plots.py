@@ -16,31 +16,48 @@ def _as_dict(history) -> dict[str, list[float]]:
     return {k: [float(v) for v in vals] for k, vals in h.items()}
 
 
+def value_limits(values, pad: float = 0.1) -> tuple[float, float]:
+    """Axis limits around the values compared: their range plus ``pad`` of it on each side (at least 0.005).
+    An accuracy axis then shows a difference of 0.02 instead of starting at 0."""
+    finite = [float(v) for v in values if not math.isnan(float(v))]
+    if not finite:
+        raise ValueError("value_limits: no values (all NaN or empty)")
+    low, high = min(finite), max(finite)
+    margin = max((high - low) * pad, 0.005)
+    return low - margin, high + margin
+
+
 def plot_history(history, title: str, source: str, figsize=(10, 3.6)):
     """Loss and the metric (if any), training vs validation, one panel each; returns the matplotlib Figure.
 
     ``history``: what ``model.fit`` returned, or a dict like ``{"loss": [...], "val_loss": [...]}``.
     ``source``: the scale and data source of this run (e.g. "масштаб lesson, СИНТЕТИЧЕСКИЕ данные"), printed
     under the title, so that the plot names where its numbers come from.
+
+    Layout: the title lines on top, one legend for all panels at the bottom, outside every panel (it never
+    covers a curve); each panel's y axis spans the values it shows (an accuracy axis does not start at 0).
     """
     import matplotlib.pyplot as plt
 
     h = _as_dict(history)
     names = sorted((k for k in h if not k.startswith("val_")), key=lambda k: (k != "loss", k))
-    fig, axes = plt.subplots(1, len(names), figsize=figsize, squeeze=False)
+    fig, axes = plt.subplots(1, len(names), figsize=figsize, squeeze=False, layout="constrained")
     for ax, name in zip(axes[0], names):
         epochs = range(1, len(h[name]) + 1)
         ax.plot(epochs, h[name], "o-", ms=3, label="обучение")
+        shown = list(h[name])
         if f"val_{name}" in h:
             ax.plot(range(1, len(h[f"val_{name}"]) + 1), h[f"val_{name}"], "s--", ms=3, label="проверка")
+            shown += h[f"val_{name}"]
         label = METRIC_NAMES.get(name, name)
         ax.set(xlabel="эпоха", ylabel=label, title=f"{label} ({name})")
+        ax.set_ylim(value_limits(shown))
         ax.grid(alpha=0.3)
-        ax.legend()
         if len(h[name]) <= 20:
             ax.set_xticks(list(epochs))
+    handles, labels = axes[0][0].get_legend_handles_labels()
+    fig.legend(handles, labels, loc="outside lower center", ncols=len(labels), frameon=False)
     fig.suptitle(f"{title}\n{source}", fontsize=11)
-    fig.tight_layout()
     return fig
 
 
