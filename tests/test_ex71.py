@@ -250,9 +250,9 @@ def test_7_1_4_stubs_and_types():
 
 # --- 7.1.5 ------------------------------------------------------------------------------------------
 
-def pad_sequences(sequences, maxlen, padding="pre", truncating="pre"):
+def pad_sequences(sequences, maxlen, padding="pre", truncating="pre", value=0):
     """keras.utils.pad_sequences for lists of ints (compared with Keras itself below)."""
-    result = np.zeros((len(sequences), maxlen), dtype="int32")
+    result = np.full((len(sequences), maxlen), value, dtype="int32")
     for i, seq in enumerate(sequences):
         kept = seq[-maxlen:] if truncating == "pre" else seq[:maxlen]
         if kept:
@@ -286,6 +286,8 @@ def test_7_1_5_the_local_pad_sequences_is_keras_one():
                 assert np.array_equal(pad_sequences(seqs, maxlen, padding, truncating),
                                       keras.utils.pad_sequences(seqs, maxlen=maxlen, padding=padding,
                                                                 truncating=truncating))
+        assert np.array_equal(pad_sequences(seqs, maxlen, value=-1),
+                              keras.utils.pad_sequences(seqs, maxlen=maxlen, value=-1))
 
 
 def test_7_1_5_the_solution_passes():
@@ -316,3 +318,195 @@ def test_7_1_5_stubs_and_types():
     assert_unsolved_and_typed(nb71.ex_7_1_5, SEQUENCES, MAXLEN, pad_sequences)
     assert nb71.ex_7_1_5(lambda s, m: [list(x) for x in s], SEQUENCES, MAXLEN, pad_sequences).mistake == "type"
     assert nb71.ex_7_1_5(lambda s, m: "нули", SEQUENCES, MAXLEN, pad_sequences).mistake == "type"
+
+
+# --- round 2 (issue 24): containers, strings, rules of the statement, new mistakes -------------------
+
+class Endless(list):
+    """A list whose iteration never ends: a check must stop reading it, not hang."""
+
+    def __iter__(self):
+        while True:
+            yield "The cat"
+
+
+def test_7_1_1_any_container_of_the_right_strings_passes():
+    pd = pytest.importorskip("pandas")
+    assert nb71.ex_7_1_1(lambda t: collections.Counter(" ".join(p) for p in zip(t, t[1:])).keys(),
+                         TOKENS, bag_of_ngrams).ok
+    assert nb71.ex_7_1_1(lambda t: pd.Index(sorted(bigrams(t))), TOKENS, bag_of_ngrams).ok
+    assert nb71.ex_7_1_1(lambda t: (b for b in bigrams(t)), TOKENS, bag_of_ngrams).ok
+
+
+def test_7_1_1_reversed_pairs_and_an_endless_answer():
+    result = nb71.ex_7_1_1(lambda t: {f"{b} {a}" for a, b in zip(t, t[1:])}, TOKENS, bag_of_ngrams)
+    assert result.mistake == "reversed_pairs", result
+    result = nb71.ex_7_1_1(lambda t: Endless(), TOKENS, bag_of_ngrams)
+    assert result.status == "ошибка" and result.mistake == "too_long", result
+
+
+def test_7_1_2_pre_padding_is_named_as_such():
+    def pre_padded(text, max_length):
+        return np.roll(one_hot_chars(text, max_length), max_length - min(len(text), max_length), axis=0)
+
+    result = nb71.ex_7_1_2(pre_padded, SAMPLES, TOKEN_INDEX)
+    assert result.mistake == "pre_padded", result
+    assert "ровно одна" not in result.message  # every row of it does hold one 1
+
+
+def test_7_1_2_a_loop_breaks_the_rule_a_comprehension_does_not():
+    def with_loop(text, max_length):
+        encoded = np.zeros((max_length, len(TOKEN_INDEX)))
+        for j, c in enumerate(text[:max_length]):
+            encoded[j, TOKEN_INDEX[c]] = 1
+        return encoded
+
+    def with_comprehension(text, max_length):
+        indices = [TOKEN_INDEX[c] for c in text[:max_length]]
+        encoded = np.zeros((max_length, len(TOKEN_INDEX)))
+        encoded[np.arange(len(indices)), indices] = 1
+        return encoded
+
+    assert nb71.ex_7_1_2(with_loop, SAMPLES, TOKEN_INDEX).mistake == "loop"
+    assert nb71.ex_7_1_2(with_comprehension, SAMPLES, TOKEN_INDEX).ok
+
+
+def test_7_1_3_a_string_of_digits_is_not_a_number():
+    ok = collision_answers()["ok"]
+    assert nb71.ex_7_1_3(str(ok), TOP_WORDS, D).mistake == "type"
+    assert nb71.ex_7_1_3([str(ok)], TOP_WORDS, D).mistake == "type"
+
+
+VOCABULARY = TOP_WORDS + [f"rare{i}" for i in range(30000)]
+
+
+@pytest.mark.parametrize("mistake, answer", [
+    ("python_hash", lambda: sum(counts_of([abs(hash(w)) % D for w in TOP_WORDS]))),
+    ("old_dimensionality", lambda: sum(counts_of([abs(mmh3.hash(w)) % 15000 for w in TOP_WORDS]))),
+    ("whole_vocabulary", lambda: sum(counts_of([abs(mmh3.hash(w)) % D for w in VOCABULARY]))),
+    ("fraction", lambda: collision_answers()["ok"] / len(TOP_WORDS)),
+    ("fraction", lambda: 100 * collision_answers()["ok"] / len(TOP_WORDS)),
+])
+def test_7_1_3_new_mistakes_are_named(mistake, answer):
+    result = nb71.ex_7_1_3(answer(), TOP_WORDS, D, vocabulary=VOCABULARY, dimensionality=15000)
+    assert result.mistake == mistake, result
+
+
+def test_7_1_3_all_words_and_the_small_dimensionality_coincide():
+    # with the notebook's dimensionality = 1000, every one of 10,000 words collides: the message names both
+    assert sum(counts_of([abs(mmh3.hash(w)) % 1000 for w in TOP_WORDS])) == len(TOP_WORDS)
+    result = nb71.ex_7_1_3(len(TOP_WORDS), TOP_WORDS, D, dimensionality=1000)
+    assert result.mistake == "all_words" and "dimensionality = 1000" in result.message
+    assert "dimensionality" not in nb71.ex_7_1_3(len(TOP_WORDS), TOP_WORDS, D, dimensionality=19000).message
+
+
+def test_7_1_4_a_pandas_index_of_words_passes():
+    pd = pytest.importorskip("pandas")
+    assert nb71.ex_7_1_4(lambda w, k: pd.Index(neighbours(w, k)), EMBEDDINGS).ok
+    assert nb71.ex_7_1_4(lambda w, k: pd.Series(neighbours(w, k)), EMBEDDINGS).ok
+
+
+@pytest.mark.parametrize("mistake, answer", [
+    ("pad_value", lambda s, m: pad_sequences(s, m, value=-1)),
+    ("kept_maxlen_minus_1", lambda s, m: np.c_[np.zeros(len(s), int), pad_pre(s, m - 1)]),
+])
+def test_7_1_5_new_mistakes_are_named(mistake, answer):
+    result = nb71.ex_7_1_5(answer, SEQUENCES, MAXLEN, pad_sequences)
+    assert result.mistake == mistake, result
+
+
+def test_7_1_5_keras_breaks_the_rule():
+    keras = pytest.importorskip("keras")
+
+    def with_keras(sequences, maxlen):
+        return keras.utils.pad_sequences(sequences, maxlen=maxlen)
+
+    assert nb71.ex_7_1_5(with_keras, SEQUENCES, MAXLEN, pad_sequences).mistake == "uses_keras"
+    assert nb71.ex_7_1_5(pad_pre, SEQUENCES, MAXLEN, pad_sequences).ok
+
+
+def test_a_function_that_exits_or_spoils_its_input_gives_one_line():
+    import sys
+
+    result = nb71.ex_7_1_5(lambda s, m: sys.exit(1), SEQUENCES, MAXLEN, pad_sequences)
+    assert result.mistake == "error" and "sys.exit" in result.message
+    before = [list(s) for s in SEQUENCES]
+
+    def spoils(sequences, maxlen):
+        sequences[0].clear()
+        return pad_pre(sequences, maxlen)
+
+    nb71.ex_7_1_5(spoils, SEQUENCES, MAXLEN, pad_sequences)
+    assert SEQUENCES == before
+
+
+# --- 7.1.6: reading the curves -------------------------------------------------------------------------
+
+def history(val_loss, loss=None, val_acc=None):
+    n = len(val_loss)
+    loss = loss if loss is not None else list(np.linspace(0.7, 0.1, n))
+    h = {"loss": loss, "val_loss": val_loss}
+    if val_acc is not None:
+        h["val_acc"] = val_acc
+    return h
+
+
+OVERFITS = history([0.69, 0.62, 0.58, 0.60, 0.59, 0.66, 0.72, 0.80],  # best 3; rises, dips at 5, rises again
+                   val_acc=[0.5, 0.55, 0.57, 0.56, 0.60, 0.58, 0.57, 0.56])  # best val_acc: epoch 5
+STILL_LEARNING = history([0.69, 0.65, 0.61, 0.60, 0.58, 0.57])  # best: the last epoch
+STALLED = history([0.69, 0.62, 0.60, 0.61, 0.63], loss=[0.7, 0.65, 0.60, 0.62, 0.64])  # loss stops falling too
+
+
+def test_7_1_6_the_right_reading_for_each_kind_of_run():
+    assert nb71.ex_7_1_6(3, "а", OVERFITS).ok
+    assert nb71.ex_7_1_6(np.int64(3), " А ", OVERFITS).ok
+    assert nb71.ex_7_1_6(None, ..., STILL_LEARNING).ok
+    assert nb71.ex_7_1_6(None, "а", STILL_LEARNING).ok  # the sign does not matter without overfitting
+    assert nb71.ex_7_1_6(None, ..., STALLED).ok
+    assert nb71.overfit_reading(OVERFITS) == (3, "а")
+    assert nb71.overfit_reading(STILL_LEARNING) == (None, None)
+    assert nb71.overfit_reading(STALLED) == (None, None)
+
+
+def test_7_1_6_a_keras_history_object_is_read_too():
+    class History:
+        history = OVERFITS
+
+    assert nb71.ex_7_1_6(3, "а", History()).ok
+
+
+def test_7_1_6_a_quick_run_cannot_judge():
+    for answer in ((1, "а"), (None, ...), (2, "б")):
+        result = nb71.ex_7_1_6(*answer, history([0.69, 0.66]))
+        assert result.status == "нельзя судить" and not result.ok, result
+        assert "эпох всего 2" in result.message
+
+
+@pytest.mark.parametrize("mistake, epoch, sign, h", [
+    ("zero_based", 2, "а", OVERFITS),
+    ("after_best", 4, "а", OVERFITS),
+    ("by_accuracy", 5, "а", OVERFITS),
+    ("last_epoch", 8, "а", OVERFITS),
+    ("train_loss", 6, "а", history([0.69, 0.62, 0.58, 0.60, 0.70, 0.72, 0.80],
+                                   loss=[0.7, 0.6, 0.5, 0.4, 0.3, 0.2, 0.25])),
+    ("first_rise", 2, "а", history([0.69, 0.60, 0.62, 0.55, 0.58, 0.61, 0.70])),
+    ("missed", None, ..., OVERFITS),
+    ("none_seen", 6, "а", STILL_LEARNING),
+    ("none_seen", 3, "а", STALLED),
+    ("sign_train", 3, "б", OVERFITS),
+    ("sign_gap", 3, "в", OVERFITS),
+    ("range", 9, "а", OVERFITS),
+    ("choice", 3, "да", OVERFITS),
+    ("not_integer", 3.5, "а", OVERFITS),
+    ("type", "3", "а", OVERFITS),
+    ("wrong", 7, "а", OVERFITS),
+])
+def test_7_1_6_mistakes_are_named(mistake, epoch, sign, h):
+    result = nb71.ex_7_1_6(epoch, sign, h)
+    assert result.status == "ошибка" and result.mistake == mistake, result
+
+
+def test_7_1_6_stubs():
+    assert nb71.ex_7_1_6(..., ..., OVERFITS).status == UNSOLVED
+    assert nb71.ex_7_1_6(None, ..., OVERFITS).status == "ошибка"  # None is an answer: «no overfitting»
+    assert nb71.ex_7_1_6(3, ..., OVERFITS).status == UNSOLVED
