@@ -4,7 +4,7 @@ matplotlib.use("Agg")
 
 import pytest
 
-from utils.plots import best_epoch, plot_history, print_best, value_limits
+from utils.plots import best_epoch, plot_history, print_best, print_curves, value_limits
 
 HISTORY = {"loss": [0.7, 0.5, 0.4], "acc": [0.5, 0.7, 0.8], "val_loss": [0.6, 0.55, 0.58],
            "val_acc": [0.6, 0.72, 0.71]}
@@ -83,3 +83,14 @@ def test_best_epoch_max_for_accuracy_min_for_loss_and_mae(capsys):
     assert capsys.readouterr().out.strip() == "IMDB: лучшее val_acc = 0.7200 на эпохе 2 [масштаб lesson, реальные]"
     with pytest.raises(KeyError, match="val_auc"):
         best_epoch(HISTORY, "val_auc")
+
+
+def test_print_curves_gives_the_numbers_overfitting_is_read_by(capsys):
+    assert print_curves(FakeHistory()) is None
+    assert capsys.readouterr().out.strip() == ("точность на обучении в последней эпохе 0.800; потери на проверке: "
+                                               "наименьшие 0.550 (эпоха 2 из 3), в последней эпохе 0.580")
+    print_curves({"loss": [3.0, 2.0], "val_loss": [3.5, 2.5]})
+    only_loss = "потери на проверке: наименьшие 2.500 (эпоха 2 из 2), в последней эпохе 2.500"
+    assert capsys.readouterr().out.strip() == only_loss
+    with pytest.raises(KeyError, match="val_loss"):
+        print_curves({"loss": [1.0]})

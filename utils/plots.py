@@ -76,3 +76,17 @@ def print_best(history, key: str, label: str, source: str) -> None:
     so that it leaves no ``Out[]`` line; the values come from ``best_epoch``."""
     value, epoch = best_epoch(history, key)
     print(f"{label}: лучшее {key} = {value:.4f} на эпохе {epoch} [{source}]")
+
+
+def print_curves(history) -> None:
+    """One line with the numbers the curves are read by: the training metric at the last epoch, and the validation
+    loss at its lowest (with the epoch) and at the last epoch.  Whether the model overfits is read from them."""
+    h = _as_dict(history)
+    metric = next((k for k in h if k != "loss" and not k.startswith("val_")), None)
+    name = METRIC_NAMES.get(metric, metric)
+    train = f"{name} на обучении в последней эпохе {h[metric][-1]:.3f}; " if metric else ""
+    if "val_loss" not in h:
+        raise KeyError(f"'val_loss' is not in the history; it has {sorted(h)}")
+    low, epoch = best_epoch(h, "val_loss")
+    print(f"{train}потери на проверке: наименьшие {low:.3f} (эпоха {epoch} из {len(h['val_loss'])}), "
+          f"в последней эпохе {h['val_loss'][-1]:.3f}")
