@@ -220,3 +220,158 @@ def test_7_2_5():
     assert check.ex_7_2_5(lambda t, i, u: {"SimpleRNN": rnn_params(t, i, u)}[t]).mistake == "error"
     assert check.ex_7_2_5(lambda *a: [1, 2]).mistake == "shape"
     assert_unsolved_and_type(check.ex_7_2_5)
+
+
+# --- round 2 (issue 24) -------------------------------------------------------------------------------------
+
+def test_7_2_1_state_kept_between_calls_is_caught(inputs):
+    memory = {}
+
+    def global_state(inputs, kernel, recurrent_kernel, bias):
+        state_t = memory.get("state", np.zeros(recurrent_kernel.shape[0]))
+        if state_t.shape != (recurrent_kernel.shape[0],):
+            state_t = np.zeros(recurrent_kernel.shape[0])
+        outputs = []
+        for input_t in inputs:
+            state_t = np.tanh(input_t @ kernel + state_t @ recurrent_kernel + bias)
+            outputs.append(state_t)
+        memory["state"] = state_t
+        return np.stack(outputs)
+
+    assert check.ex_7_2_1(global_state, inputs).mistake == "kept_state"
+
+
+def test_7_2_1_sigmoid_and_a_state_of_ones(inputs):
+    def variant(activation=np.tanh, start=0.0):
+        def run(inputs, kernel, recurrent_kernel, bias):
+            state_t, outputs = np.full(recurrent_kernel.shape[0], start), []
+            for input_t in inputs:
+                state_t = activation(input_t @ kernel + state_t @ recurrent_kernel + bias)
+                outputs.append(state_t)
+            return np.stack(outputs)
+        return run
+
+    assert check.ex_7_2_1(variant(activation=sigmoid), inputs).mistake == "sigmoid"
+    assert check.ex_7_2_1(variant(start=1.0), inputs).mistake == "ones_state"
+
+
+def test_7_2_1_and_7_2_4_do_not_let_the_function_change_the_notebook_inputs(inputs):
+    before = inputs.copy()
+
+    def spoils(inputs, kernel, recurrent_kernel, bias):
+        inputs -= 0.5
+        return simple_rnn(inputs, kernel, recurrent_kernel, bias)
+
+    def spoils_step(input_t, state_t, kernel, recurrent_kernel, bias):
+        input_t -= 0.5
+        return gru_step_v1(input_t, state_t, kernel, recurrent_kernel, bias)
+
+    assert not check.ex_7_2_1(spoils, inputs).ok
+    assert not check.ex_7_2_4(spoils_step, inputs).ok
+    assert np.array_equal(inputs, before)
+    assert check.ex_7_2_1(simple_rnn, inputs).ok  # a later check sees the data unchanged
+
+
+def test_7_2_2_sigmoid_ones_and_strings(rnn_layer):
+    assert check.ex_7_2_2(zero_run(rnn_layer, tanh=False).__class__([0]), rnn_layer).mistake == "shape"
+    _, recurrent, bias = rnn_layer.get_weights()
+    state = np.zeros(64)
+    for _ in range(10):
+        state = sigmoid(state @ recurrent + bias)
+    assert check.ex_7_2_2(state, rnn_layer).mistake == "sigmoid"
+    state = np.ones(64)
+    for _ in range(10):
+        state = np.tanh(state @ recurrent + bias)
+    assert check.ex_7_2_2(state, rnn_layer).mistake == "ones_state"
+    assert check.ex_7_2_2([str(x) for x in zero_run(rnn_layer)], rnn_layer).mistake == "type"
+
+
+def test_7_2_3_integers_only_and_bounded():
+    import itertools
+
+    assert check.ex_7_2_3([(64.7, 500, 32), (64, 500, 16), (64, 8)], 500).mistake == "not_integer"
+    assert check.ex_7_2_3([(64.0, 500, 32), (64, 500, 16), (64, 8)], 500).ok
+    assert check.ex_7_2_3([("64", "500", "32"), (64, 500, 16), (64, 8)], 500).mistake == "type"
+    assert check.ex_7_2_3([itertools.count(), (64, 500, 16), (64, 8)], 500).mistake == "too_long"
+    assert check.ex_7_2_3(itertools.repeat((64, 8)), 500).mistake == "too_long"
+    assert check.ex_7_2_3([(64, 500, 32), (64, 500, 8), (64, 16)], 500).mistake == "units_swapped"
+    assert check.ex_7_2_3([(64, 100, 32), (64, 100, 16), (64, 8)], 500).mistake == "maxlen"
+
+
+def test_7_2_4_a_step_that_updates_its_state_in_place_passes(inputs):
+    def in_place(input_t, state_t, kernel, recurrent_kernel, bias):
+        state_t[:] = gru_step_v1(input_t, state_t, kernel, recurrent_kernel, bias)
+        return state_t
+
+    assert check.ex_7_2_4(in_place, inputs).ok
+
+
+def test_7_2_4_a_sigmoid_candidate(inputs):
+    def step(input_t, state_t, kernel, recurrent_kernel, bias):
+        x_z, x_r, x_h = np.split(input_t @ kernel + bias, 3)
+        u_z, u_r, u_h = np.split(recurrent_kernel, 3, axis=1)
+        z_t, r_t = sigmoid(x_z + state_t @ u_z), sigmoid(x_r + state_t @ u_r)
+        return z_t * state_t + (1 - z_t) * sigmoid(x_h + (r_t * state_t) @ u_h)
+
+    assert check.ex_7_2_4(step, inputs).mistake == "candidate_sigmoid"
+
+
+def test_7_2_5_a_missing_branch_a_dense_head_strings_and_keras():
+    def no_gru(layer_type, input_features, units):
+        if layer_type == "SimpleRNN":
+            return units * (input_features + units + 1)
+        if layer_type == "LSTM":
+            return 4 * units * (input_features + units + 1)
+
+    result = check.ex_7_2_5(no_gru)
+    assert result.mistake == "missing_branch" and "GRU" in result.message, result
+    assert check.ex_7_2_5(lambda t, i, u: rnn_params(t, i, u) + u + 1).mistake == "dense_head"
+    assert check.ex_7_2_5(lambda t, i, u: str(rnn_params(t, i, u))).mistake == "type"
+
+    def by_keras(layer_type, input_features, units):
+        layer = getattr(keras.layers, layer_type)(units)
+        layer.build((None, None, input_features))
+        return layer.count_params()
+
+    assert check.ex_7_2_5(by_keras).mistake == "uses_keras"
+    assert check.ex_7_2_5(rnn_params).ok
+
+
+# --- 7.2.6: reading a result ----------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("rnn, lstm, spread, comparable, expected", [
+    (0.866, 0.871, 0.016, True, "в пределах разброса"),   # the stored run: +0.005 against 0.016
+    (0.846, 0.893, 0.016, True, "LSTM лучше"),            # the book's gap
+    (0.880, 0.850, 0.016, True, "SimpleRNN лучше"),
+    (0.870, 0.886, 0.016, True, "в пределах разброса"),   # equal to the spread: not above it
+    (0.600, 0.700, 0.016, False, "нельзя судить"),        # quick or stand-in: not comparable
+])
+def test_7_2_6_each_answer_on_numbers_built_for_it(rnn, lstm, spread, comparable, expected):
+    assert check.lead_verdict(round(lstm - rnn, 3), spread, comparable) == expected
+    assert check.ex_7_2_6(expected, (rnn, 3), (lstm, 4), spread, comparable).ok
+    assert check.ex_7_2_6(expected.upper() + " ", rnn, lstm, spread, comparable).ok
+    for other in check.VERDICTS:
+        if other != expected:
+            result = check.ex_7_2_6(other, rnn, lstm, spread, comparable, 0.020)
+            assert result.status == "ошибка" and result.mistake, (other, result)
+
+
+@pytest.mark.parametrize("answer, rnn, lstm, spread, comparable, mean_gap, mistake", [
+    ("LSTM лучше", 0.866, 0.871, 0.016, True, 0.020, "mean_gap"),
+    ("SimpleRNN лучше", 0.846, 0.893, 0.016, True, None, "sign"),
+    ("нельзя судить", 0.866, 0.871, 0.016, True, None, "can_judge"),
+    ("LSTM лучше", 0.6, 0.7, 0.016, False, None, "not_comparable"),
+    ("LSTM лучше", 0.866, 0.871, 0.016, True, None, "ignored_spread"),
+    ("в пределах разброса", 0.866, 0.886, 0.016, True, 0.010, "mean_gap"),
+    ("LSTM лучше", 0.866, 0.880, 0.016, True, None, "ignored_spread"),
+    ("да", 0.866, 0.871, 0.016, True, None, "choice"),
+    (1, 0.866, 0.871, 0.016, True, None, "type"),
+])
+def test_7_2_6_mistakes_are_named(answer, rnn, lstm, spread, comparable, mean_gap, mistake):
+    result = check.ex_7_2_6(answer, rnn, lstm, spread, comparable, mean_gap)
+    assert result.status == "ошибка" and result.mistake == mistake, result
+
+
+def test_7_2_6_stub():
+    assert check.ex_7_2_6(..., 0.8, 0.9, 0.01, True).status == UNSOLVED
+    assert check.ex_7_2_6(None, 0.8, 0.9, 0.01, True).status == UNSOLVED
