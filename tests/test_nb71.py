@@ -98,6 +98,38 @@ def test_lecture_training():
     assert len(calls("evaluate")) == 2  # with and without GloVe, on aclImdb/test
 
 
+def test_every_training_logs_one_russian_line_per_epoch():
+    """Issue 25: the same log as 7.2 and 7.3 (utils.training.EpochLog), no Keras progress lines."""
+    fits = calls("fit")
+    assert [(f.get("verbose"), f.get("callbacks")) for f in fits] == [(0, "[EpochLog()]")] * 3
+    assert "from utils.training import EpochLog" in "\n".join(code_cells())
+
+
+def test_summaries_are_plain_text():
+    """model.summary() through rich writes ANSI colour codes into the stored text/plain; print_fn=print does not."""
+    summaries = calls("summary")
+    assert len(summaries) == 2 and all(s.get("print_fn") == "print" for s in summaries)
+
+
+def test_no_stored_output_of_any_notebook_has_terminal_escape_codes():
+    """No ANSI escape sequence (colour, bold) in any stored output: they show as garbage in the HTML export, the
+    slides and a text view.  (Stored outputs: the lead's stored run.)"""
+    for path in sorted(nbtools.NOTEBOOKS.glob("*.ipynb")):
+        for c in cells(path):
+            for o in c.get("outputs", []):
+                texts = ["".join(o.get("text", ""))] + ["".join(v) for k, v in o.get("data", {}).items()
+                                                        if k.startswith("text/")]
+                assert not any("\x1b[" in t for t in texts), (path.name, "".join(c["source"])[:80])
+
+
+def test_the_results_table_names_what_the_book_and_this_run_used():
+    """Issue 23: the book's GloVe figures are for 100d (offline this run has 50d), and the arrays of load_imdb are
+    not called imdb.npz when they are encoded here: the label is printed from data.source_label."""
+    table = next(s for s in code_cells() if "results_table = pd.DataFrame(" in s)
+    assert '"0.572 (100d)"' in table and '"~0.54–0.56 (100d)"' in table and '"imdb.npz"' not in table
+    assert "data.source_label('IMDB (imdb.npz)')" in table and "книга: imdb.npz из Keras" in table
+
+
 def test_every_training_is_plotted_and_summarised():
     assert len(calls("fit")) == len(calls("plot_history")) == len(calls("print_best")) == 3
     # plot_history(history, title, source), print_best(history, key, label, source): the source names the scale
@@ -105,6 +137,7 @@ def test_every_training_is_plotted_and_summarised():
               [c.get("source", c.get(3)) for c in calls("print_best")]
     assert all(sources), sources
     assert len(calls("best_epoch")) == 3
+    assert len(calls("print_curves")) == 3  # the numbers the overfitting sentences point at
 
 
 def test_every_lecture_listing_has_its_r_original():
