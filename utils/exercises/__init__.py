@@ -82,16 +82,17 @@ def is_stub(value) -> bool:
     return value is None or value is Ellipsis
 
 
-def call(func, *args, name: str = "функция", none_ok: bool = False):
+def call(func, *args, name: str = "функция", none_ok: bool = False, copy_args: bool = True):
     """``func(*args)`` for a student's function, on copies of ``args`` (the notebook's data stay as they are): a
     stub, something that is not a function, or an error inside it (``sys.exit()`` too; Ctrl-C still stops the
-    cell) stops the check with its message, never a traceback.  ``none_ok``: return None instead of stopping."""
+    cell) stops the check with its message, never a traceback.  ``none_ok``: return None instead of stopping;
+    ``copy_args=False``: the check passes its own copies and wants to see what the function does to them."""
     if is_stub(func):
         raise Failed(unsolved())
     if not callable(func):
         raise Failed(wrong("type", f"ожидается функция ({name}), а получен объект типа {type(func).__name__}"))
     try:
-        value = func(*(copy.deepcopy(a) for a in args))
+        value = func(*(copy.deepcopy(a) for a in args) if copy_args else args)
     except KeyboardInterrupt:
         raise
     except NotImplementedError:
