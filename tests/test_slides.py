@@ -274,3 +274,44 @@ def test_figures_are_embedded(tmp_path):
     shown = make_slides.prepare(nb, tmp_path)
     assert shown.cells[0].source == "print(1)"
     assert shown.cells[1].source.startswith("![рисунок](data:image/svg+xml;base64,")
+
+
+# --- nothing under the arrows or the slide number (static decks), checked in headless Chromium --------------
+
+CHROMIUM = make_slides.find_chromium()
+
+
+def _corner_notebook(path: Path) -> None:
+    """Slides with text in the bottom right corner, where reveal.js puts its arrows and the slide number."""
+    lines = "\n\n".join(f"Строка {i}" for i in range(1, 16))  # short lines on the left push the next one down
+    bottom = '<p style="text-align: right">Текст в правом нижнем углу</p>'
+    top = '<p style="text-align: right">Текст в правом верхнем углу</p>'
+    cells = [_md("# Заголовок", "slide"), _md(f"## Текст в нижнем углу\n\n{lines}\n\n{bottom}", "slide"),
+             _md(f"## Оба угла\n\n{top}\n\n{lines}\n\n{bottom}", "slide"), _md("## Короткий слайд\n\nТекст.", "slide")]
+    nbformat.write(nbformat.v4.new_notebook(cells=cells), path)
+
+
+@pytest.mark.skipif(CHROMIUM is None, reason="Chromium is not installed (apt-get install chromium)")
+def test_check_finds_text_under_the_controls_and_the_decks_move_them(tmp_path, capsys):
+    pytest.importorskip("playwright")
+    if not all(make_slides.sources()):
+        pytest.skip("reveal.js / MathJax packages not installed (requirements-dev.txt)")
+    notebook = tmp_path / "corner.ipynb"
+    _corner_notebook(notebook)
+    # the decks as built: the arrows and the number leave the corner (top right, or hidden): nothing covered
+    assert make_slides.main([str(notebook), "--check"]) == 0
+    out = capsys.readouterr().out
+    assert "Итого: слайдов 4, не помещаются 0, накрыты кнопками или номером 0." in out, out
+    assert make_slides.main([str(notebook), "--browser", str(tmp_path / "shots")]) == 0
+    rows = json.loads((tmp_path / "shots" / "measurements.json").read_text(encoding="utf-8"))
+    assert [r["corner"] for r in rows] == ["bottom", "dl7-corner-top", "dl7-corner-none", "bottom"]
+    # a deck whose script leaves the controls where they are: the check names the covered text and fails
+    deck = tmp_path / "shots" / "slides" / "corner.slides.html"
+    html = deck.read_text(encoding="utf-8")
+    assert "function corner() {" in html
+    deck.write_text(html.replace("function corner() {", "function corner() { return;"), encoding="utf-8")
+    capsys.readouterr()
+    assert make_slides.browser_check([deck], None, CHROMIUM) == 1
+    out = capsys.readouterr().out
+    assert "накрыты кнопками или номером 2." in out and "под кнопками ['Текст в правом нижнем углу']" in out, out
+    assert "Текст в правом верхнем углу" not in out and "Строка" not in out

@@ -1,23 +1,28 @@
 """Slides (reveal.js, 1280x720) and HTML pages of the notebooks, with nothing loaded from the network.
 
     python tools/make_slides.py [NOTEBOOK ...] [--out slides]  # slides/<name>.slides.html and <name>.html
-    python tools/make_slides.py --check        # estimate: list the slides that do not fit 1280x720
-    python tools/make_slides.py --browser DIR  # every slide in headless Chromium (network blocked): PNGs and
-                                               # measurements.json in DIR; exit 1 if anything is wrong
-Beside them: reveal.js/ (PyPI: pyreveal), theme dl7.css, mathjax/ (jupyter-server-mathjax).
+    python tools/make_slides.py --check        # every slide in headless Chromium (network blocked): the slides that
+                                               # do not fit 1280x720 and those with text under the arrows or the
+                                               # slide number; without Chromium an estimate of the heights only
+    python tools/make_slides.py --browser DIR  # the same check, plus PNGs and measurements.json in DIR
+Exit 1 if anything is wrong.  Beside the decks: reveal.js/ (PyPI: pyreveal), theme dl7.css, mathjax/
+(jupyter-server-mathjax).
 """
 
 from __future__ import annotations
 
 import argparse
 import base64
+import contextlib
 import copy
 import importlib.util
+import io
 import json
 import re
 import shutil
 import struct
 import sys
+import tempfile
 from pathlib import Path
 
 import nbformat
@@ -168,7 +173,7 @@ def slide_layout(nb, folder: Path = REPO / "notebooks") -> list[dict]:
     return rows
 
 
-MEASURE = """() => { const s = Reveal.getCurrentSlide(), top = s.getBoundingClientRect().top;
+MEASURE = """() => { const covered = COVERED; const s = Reveal.getCurrentSlide(), top = s.getBoundingClientRect().top;
   const q = x => [...s.querySelectorAll(x)];
   const wide = q('.jp-InputArea pre').map(p => { p.style.whiteSpace = 'pre'; const w = p.scrollWidth - p.clientWidth;
                                                  p.style.whiteSpace = ''; return w; });
@@ -177,16 +182,47 @@ MEASURE = """() => { const s = Reveal.getCurrentSlide(), top = s.getBoundingClie
     raw_tex: /\\$\\$|\\\\(text|frac|tanh)\\b/.test(q('.jp-RenderedMarkdown').map(e => e.innerText).join(' ')),
     plots: q('.jp-RenderedImage img').length, broken: q('img').filter(i => !i.complete || !i.naturalWidth).length,
     code_lines: q('.jp-InputArea pre').map(p => p.innerText.split('\\n').length).reduce((a, b) => a + b, 0),
-    cells: Object.fromEntries(q('.jp-Cell').map(c => [c.id.slice(8), c.getBoundingClientRect().height]))}; }"""
+    cells: Object.fromEntries(q('.jp-Cell').map(c => [c.id.slice(8), c.getBoundingClientRect().height])),
+    corner: ['dl7-corner-top', 'dl7-corner-none'].find(c => document.querySelector('.reveal').classList.contains(c))
+            || 'bottom', covered: covered(s)}; }"""
+# What the arrows and the slide number cover: every visible text line, picture and formula of the slide whose box
+# meets the box of a shown arrow or of the slide number (written apart from the deck's own corner(), which this checks).
+COVERED = """s => { const parts = [...document.querySelectorAll('.reveal .controls button, .reveal .slide-number')]
+    .filter(e => { const c = getComputedStyle(e);
+                   return c.display !== 'none' && c.visibility !== 'hidden' && +c.opacity > 0; })
+    .map(e => e.getBoundingClientRect()).filter(r => r.width > 0 && r.height > 0);
+  const meets = b => b.width > 0 && parts.some(p => b.left < p.right && b.right > p.left && b.top < p.bottom
+                                                  && b.bottom > p.top);
+  const hidden = e => e.closest('.fragment:not(.visible)') || getComputedStyle(e).visibility === 'hidden';
+  const found = [], walker = document.createTreeWalker(s, NodeFilter.SHOW_TEXT);
+  for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+    if (!n.textContent.trim() || hidden(n.parentElement)) continue;
+    const r = document.createRange(); r.selectNodeContents(n);
+    if ([...r.getClientRects()].some(meets)) found.push(n.textContent.trim().slice(0, 40));
+  }
+  for (const e of s.querySelectorAll('img, svg, .MathJax_Display'))
+    if (!hidden(e) && meets(e.getBoundingClientRect())) found.push('<' + e.tagName.toLowerCase() + '>');
+  return found; }"""
+MEASURE = MEASURE.replace("COVERED", COVERED)
 SETTLED = """() => window.Reveal && Reveal.isReady() && (!window.MathJax || MathJax.isReady &&
   !MathJax.Hub.queue.pending && !MathJax.Hub.queue.running && !MathJax.Hub.queue.queue.length)"""
 
 
-def browser_check(decks: list[Path], shots: Path, chromium: str = "/usr/bin/chromium") -> int:
+def find_chromium() -> str | None:
+    """Chromium or Chrome of the OS (Playwright cannot download its own here), or None."""
+    names = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable", "chrome")
+    return next((found for name in names if (found := shutil.which(name))), None)
+
+
+def browser_check(decks: list[Path], shots: Path | None, chromium: str = "/usr/bin/chromium") -> int:
+    """Every slide of the decks in headless Chromium with the network blocked, all fragments shown: the slides
+    that do not fit, with text under the arrows or the slide number, raw TeX or broken pictures. Returns 0 or 1;
+    with ``shots``, screenshots of some slides and measurements.json go there."""
     from playwright.sync_api import sync_playwright
     blocked, errors, rows, failed = [], [], [], 0
     with sync_playwright() as pw:
-        page = pw.chromium.launch(executable_path=chromium).new_page(viewport={"width": WIDTH, "height": HEIGHT})
+        browser = pw.chromium.launch(executable_path=chromium)
+        page = browser.new_page(viewport={"width": WIDTH, "height": HEIGHT})
         page.route("**/*", lambda r: r.continue_() if r.request.url.startswith("file:") else
                    (blocked.append(r.request.url), r.abort()))
         page.on("pageerror", lambda e: errors.append(str(e)))
@@ -195,6 +231,8 @@ def browser_check(decks: list[Path], shots: Path, chromium: str = "/usr/bin/chro
             page.evaluate(f"() => Reveal.slide({h}, {v}, 999)")
             page.wait_for_timeout(400)
             page.wait_for_function(SETTLED, timeout=60_000)
+            page.evaluate("() => new Promise(done => window.MathJax && MathJax.Hub ? MathJax.Hub.Queue(done) : done())")
+            page.wait_for_timeout(100)
 
         for deck in decks:
             page.goto(deck.as_uri() + "?transition=none")
@@ -203,38 +241,73 @@ def browser_check(decks: list[Path], shots: Path, chromium: str = "/usr/bin/chro
             for h, v in page.evaluate("() => Reveal.getSlides().map(Reveal.getIndices).map(i => [i.h, i.v || 0])"):
                 show(h, v)
                 mine.append({"deck": deck.name[:3], "index": f"{h}/{v}", **page.evaluate(MEASURE)})
-            for what in ("math", "figures", "plots", "code_lines"):  # the first of each, the longest code
-                if r := next((r for r in sorted(mine, key=lambda r: -r[what] * (what[0] == "c")) if r[what]), None):
+            for what in ("math", "figures", "plots", "code_lines", "covered") if shots else ():
+                longest = sorted(mine, key=lambda r: -r["code_lines"]) if what == "code_lines" else mine
+                if r := next((r for r in longest if r[what]), None):  # the first of each, the longest code
                     show(*r["index"].split("/"))
                     page.screenshot(path=str(shots / f"{r['deck']}-{what}-{r['index'].replace('/', '.')}.png"))
-            bad = [r for r in mine if r["height"] > HEIGHT or r["over_width"] or r["raw_tex"] or r["broken"]]
-            print(f"{deck.name}: {len(mine)} слайдов с подслайдами, не в порядке {len(bad)}, самый высокий "
-                  f"{max(r['height'] for r in mine)} px; формул {sum(r['math'] for r in mine)}, рисунков "
+            tall = [r for r in mine if r["height"] > HEIGHT or r["over_width"]]
+            covered = [r for r in mine if r["covered"]]
+            bad = [r for r in mine if r in tall or r in covered or r["raw_tex"] or r["broken"]]
+            moved = sum(r["corner"] != "bottom" for r in mine)
+            print(f"{deck.name}: {len(mine)} слайдов с подслайдами; не помещаются {len(tall)}, накрыты кнопками или "
+                  f"номером слайда {len(covered)}, самый высокий {max(r['height'] for r in mine)} px; кнопки убраны "
+                  f"из нижнего угла на {moved}; формул {sum(r['math'] for r in mine)}, рисунков "
                   f"{sum(r['figures'] for r in mine)}, графиков {sum(r['plots'] for r in mine)}")
-            print("".join(f"  #/{r['index']}: высота {r['height']} px, шире на {r['over_width']} px, сырой TeX "
-                          f"{r['raw_tex']}, не загрузилось картинок {r['broken']}\n" for r in bad), end="")
+            print("".join(f"  #/{r['index']}: высота {r['height']} px, шире на {r['over_width']} px, под кнопками "
+                          f"{r['covered'][:2] or 'ничего'}, сырой TeX {r['raw_tex']}, не загрузилось картинок "
+                          f"{r['broken']}\n" for r in bad), end="")
             rows += mine
             failed += len(bad)
-    (shots / "measurements.json").write_text(json.dumps(rows, ensure_ascii=False, indent=1), encoding="utf-8")
-    print(f"Запросов в сеть (заблокированы): {len(blocked)} {blocked[:3]}; ошибок JavaScript: {errors[:3]}")
+        browser.close()
+    if shots:
+        (shots / "measurements.json").write_text(json.dumps(rows, ensure_ascii=False, indent=1), encoding="utf-8")
+    tall = sum(r["height"] > HEIGHT or r["over_width"] > 0 for r in rows)
+    covered = sum(bool(r["covered"]) for r in rows)
+    print(f"Итого: слайдов {len(rows)}, не помещаются {tall}, накрыты кнопками или номером {covered}. "
+          f"Запросов в сеть (заблокированы): {len(blocked)} {blocked[:3]}; ошибок JavaScript: {errors[:3]}")
     return int(bool(blocked or errors or failed))
+
+
+def estimate(paths: list[Path]) -> int:
+    bad = [f"{path.name[:3]} #/{r['index']:<5} {r['height']:>5} px {r['widest']:>4} симв.  {r['title'][:60]}"
+           for path in paths for r in slide_layout(nbformat.read(path, as_version=4), path.parent) if not r["fits"]]
+    print(f"Не помещаются в {WIDTH}x{HEIGHT} (оценка высоты; строки кода до {L['code_chars']} символов):\n"
+          + "\n".join(bad) if bad else "Все слайды помещаются (оценка высоты).")
+    return 1 if bad else 0
 
 
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(prog="python tools/make_slides.py", description=__doc__.splitlines()[0])
     p.add_argument("notebooks", nargs="*", type=Path, help="ноутбуки (по умолчанию notebooks/*.ipynb)")
     p.add_argument("--out", type=Path, default=REPO / "slides", help="папка (по умолчанию slides/)")
-    p.add_argument("--check", action="store_true", help=f"только оценить, помещаются ли слайды в {WIDTH}x{HEIGHT}")
-    p.add_argument("--browser", type=Path, metavar="DIR", help="проверить в Chromium; снимки и замеры — в DIR")
+    p.add_argument("--check", action="store_true",
+                   help=f"проверить в Chromium, что слайды помещаются в {WIDTH}x{HEIGHT} и кнопки ничего не закрывают")
+    p.add_argument("--browser", type=Path, metavar="DIR", help="то же, плюс снимки и замеры — в DIR")
+    p.add_argument("--chromium", help="путь к Chromium или Chrome (по умолчанию ищется в PATH)")
     args = p.parse_args(argv)
     paths = args.notebooks or sorted((REPO / "notebooks").glob("*.ipynb"))
+    chromium = args.chromium or find_chromium()
+    if args.check and not (chromium and importlib.util.find_spec("playwright") and all(sources())):
+        print("Chromium, Playwright или пакеты слайдов (requirements-dev.txt) не найдены: только оценка высоты "
+              "без браузера; кнопки, закрывающие текст, так не проверить (apt-get install chromium).")
+        return estimate(paths)
     if args.check:
-        bad = [f"{path.name[:3]} #/{r['index']:<5} {r['height']:>5} px {r['widest']:>4} симв.  {r['title'][:60]}"
-               for path in paths for r in slide_layout(nbformat.read(path, as_version=4), path.parent) if not r["fits"]]
-        print(f"Не помещаются в {WIDTH}x{HEIGHT} (оценка высоты; строки кода до {L['code_chars']} символов):\n"
-              + "\n".join(bad) if bad else "Все слайды помещаются.")
-        return 1 if bad else 0
+        with tempfile.TemporaryDirectory(prefix="dl7-slides-") as folder:
+            with contextlib.redirect_stdout(io.StringIO()):
+                build(paths, Path(folder))
+            return browser_check([Path(folder) / f"{path.stem}.slides.html" for path in paths], None, chromium)
     out = (args.browser / "slides" if args.browser else args.out).resolve()
+    build(paths, out)
+    if args.browser:
+        if not chromium:
+            raise SystemExit("Chromium не найден: установите его (apt-get install chromium) или укажите --chromium")
+        return browser_check([out / f"{path.stem}.slides.html" for path in paths], args.browser.resolve(), chromium)
+    print("Откройте .slides.html в браузере: стрелки и пробел — листать, «s» — окно докладчика, «Esc» — обзор.")
+    return 0
+
+
+def build(paths: list[Path], out: Path) -> None:
     out.mkdir(parents=True, exist_ok=True)
     install_assets(out)
     from nbconvert import HTMLExporter, SlidesExporter
@@ -250,10 +323,6 @@ def main(argv: list[str] | None = None) -> int:
         (out / f"{path.stem}.slides.html").write_text(deck.from_notebook_node(nb, resources=resources)[0], "utf-8")
         (out / f"{path.stem}.html").write_text(page.from_notebook_node(nb, resources=resources)[0], "utf-8")
         print(f"{out / path.stem}.slides.html ({len(slides(nb))} слайдов с подслайдами) и .html")
-    if args.browser:
-        return browser_check([out / f"{path.stem}.slides.html" for path in paths], args.browser.resolve())
-    print("Откройте .slides.html в браузере: стрелки и пробел — листать, «s» — окно докладчика, «Esc» — обзор.")
-    return 0
 
 
 if __name__ == "__main__":
