@@ -254,7 +254,7 @@ def callbacks_ns(monkeypatch, tmp_path):
     monkeypatch.setenv("DL7_DATA_DIR", str(tmp_path))
     ns = settings_namespace(NB, "quick", monkeypatch)
     for source in code_cells():
-        if source.startswith("import logging") or "class EpochLog" in source or "def training_callbacks" in source:
+        if source.startswith("import logging") or "BACKUP = " in source or "def training_callbacks" in source:
             exec(compile(source, NB.name, "exec"), ns)
     assert ns["BACKUP"].resolve() == (tmp_path / "backup" / "quick").resolve()
     return ns
@@ -303,12 +303,136 @@ def test_training_resumes_and_keeps_the_best_epoch(callbacks_ns, capsys):
 
 
 def test_test_set_uses_the_best_epoch_model():
-    evaluating = [c for c in code_cells() if ".evaluate(test_gen" in c]
+    evaluating = [c for c in code_cells() if "test_errors = window_errors(best_model" in c]
     assert len(evaluating) == 1
     tree = ast.parse(evaluating[0])
     loads = [ast.unparse(n) for n in ast.walk(tree) if isinstance(n, ast.Call)
              and getattr(n.func, "attr", None) == "load_model"]
     assert loads and "best.keras" in loads[0]
+    assert "Batches(VAL_MAX + 1, test_steps, reverse)" in evaluating[0]  # the test windows, all of them
+    assert 'reverse = best_label == "GRU(32) на обращённых окнах"' in evaluating[0]  # reversed model: reversed windows
     checkpoints = calls("ModelCheckpoint")
     assert len(checkpoints) == 1 and checkpoints[0]["save_best_only"] is True
     assert checkpoints[0]["monitor"] == "val_loss" and "best.keras" in checkpoints[0][0]
+
+
+# --- the Jena verdicts: paired comparison on the same windows, noise blocked by day (issue 23) -----------
+
+def functions(*names, **namespace) -> dict:
+    """The notebook's top-level functions ``names``, defined in a namespace with numpy and ``namespace``."""
+    ns = {"np": np, **namespace}
+    for source in code_cells():
+        for node in ast.parse(source).body:
+            if isinstance(node, ast.FunctionDef) and node.name in names:
+                exec(compile(ast.Module([node], []), NB.name, "exec"), ns)
+    assert set(names) <= set(ns), f"not defined in the notebook: {set(names) - set(ns)}"
+    return ns
+
+
+DAY = 144
+RNG = np.random.default_rng(0)
+
+
+def _errors(days=40, shift=0.0, day_spread=0.0, seed=1):
+    """Per-window errors of a baseline and of a model over ``days`` days: the model is better by ``-shift``
+    on average, with a day-to-day wander of ``day_spread`` (consecutive windows share the day's offset)."""
+    rng = np.random.default_rng(seed)
+    base = np.abs(rng.normal(0.35, 0.2, size=days * DAY))
+    wander = np.repeat(rng.normal(0, day_spread, size=days), DAY)
+    return base + shift + wander + rng.normal(0, 0.02, size=days * DAY), base
+
+
+@pytest.mark.parametrize("shift, expected", [(-0.05, "лучше"), (0.0, "в пределах шума"), (0.05, "хуже")])
+def test_verdict_beats_within_noise_and_loses(shift, expected):
+    ns = functions("paired", "judge")
+    model, base = _errors(shift=shift, day_spread=0.02)
+    diff, noise = ns["paired"](model, base)
+    assert diff == pytest.approx(np.mean(model - base))
+    assert 0 < noise < 0.03
+    assert ns["judge"](diff, noise, "лучше", "хуже") == expected
+
+
+def test_noise_is_blocked_by_day():
+    """Windows of one day share its weather: the noise must come from the day means, not from the windows as if
+    they were independent (which would call a day-to-day wander a difference)."""
+    ns = functions("paired", "judge")
+    model, base = _errors(days=30, shift=0.0, day_spread=0.05, seed=3)
+    d = model - base
+    diff, noise = ns["paired"](model, base)
+    naive_noise = 2 * d.std(ddof=1) / np.sqrt(len(d))
+    assert noise > 5 * naive_noise
+    day_means = d[:len(d) // DAY * DAY].reshape(-1, DAY).mean(axis=1)
+    assert noise == pytest.approx(2 * day_means.std(ddof=1) / np.sqrt(len(day_means)))
+
+
+def test_too_few_days_say_the_noise_cannot_be_judged():
+    ns = functions("paired", "judge")
+    model, base = _errors(days=4, shift=-0.3)
+    diff, noise = ns["paired"](model, base)
+    assert noise == np.inf
+    assert "шум не оценить" in ns["judge"](diff, noise, "лучше", "хуже")
+
+
+def _histories(**curves):
+    """history_of for built histories: label -> {"loss": [...], "val_loss": [...]}."""
+    return lambda folder: curves[folder]
+
+
+def test_compare_prints_the_verdict_and_the_epoch_budgets(capsys):
+    model, base = _errors(shift=-0.05, day_spread=0.02)
+    runs = {"A": "A", "B": "B"}
+    hist = _histories(A={"loss": [1] * 10, "val_loss": [1] * 10}, B={"loss": [1] * 4, "val_loss": [1] * 4})
+    verdicts = []
+    ns = functions("paired", "judge", "compare", "epochs_of", jena_errors={"A": model, "B": base},
+                   naive_errors=base, jena_runs=runs, history_of=hist, jena_verdicts=verdicts)
+    ns["compare"]("A", "B", "лучше B", "хуже B")
+    ns["compare"]("B", "A", "лучше A", "хуже A")
+    ns["compare"]("B", "базовая линия", "лучше базовой", "хуже базовой")
+    out = capsys.readouterr().out.splitlines()
+    assert out == verdicts
+    assert out[0].endswith("→ лучше B") and "эпох 10 против 4" in out[0]
+    assert out[1].endswith("→ хуже A") and "эпох 4 против 10" in out[1]
+    assert out[2].endswith("→ в пределах шума") and "эпох" not in out[2]
+
+
+@pytest.mark.parametrize("val_loss, last_errors_shift, expected", [
+    ([0.5, 0.4, 0.3], None, "лучшая эпоха — последняя (3)"),
+    ([0.5, 0.3, 0.4], 0.1, "рост больше шума: признак переобучения"),
+    ([0.5, 0.3, 0.301], 0.0, "рост в пределах шума"),
+])
+def test_rise_after_the_best_epoch(capsys, val_loss, last_errors_shift, expected):
+    best, _ = _errors(day_spread=0.02)
+    last, _ = _errors(shift=last_errors_shift or 0.0, day_spread=0.02)
+    last = last - _errors(day_spread=0.02)[0] + best  # the same windows: best + the shift + a little noise
+    ns = functions("paired", "judge", "rise_after_best", jena_errors={"M": best}, jena_runs={"M": "M"},
+                   history_of=_histories(M={"loss": [0.1] * len(val_loss), "val_loss": val_loss}),
+                   jena_verdicts=[], val_batches=None, reversed_val=None,
+                   window_errors=lambda predict, batches=None: last)
+    ns["rise_after_best"]("M", last_model=type("Model", (), {"predict_on_batch": None})())
+    assert expected in capsys.readouterr().out
+
+
+def test_train_val_gap_and_its_noise():
+    ns = functions("train_val_gap", jena_runs={"plain": "plain", "dropout": "dropout", "one": "one"},
+                   history_of=_histories(
+                       plain={"loss": [0.4, 0.3, 0.25, 0.2], "val_loss": [0.4, 0.35, 0.36, 0.37]},
+                       dropout={"loss": [0.5, 0.4, 0.36, 0.35], "val_loss": [0.4, 0.33, 0.33, 0.32]},
+                       one={"loss": [0.5], "val_loss": [0.4]}))
+    gap, noise = ns["train_val_gap"]("plain")  # the second half of the epochs: 0.11 and 0.17
+    assert gap == pytest.approx(0.14) and noise == pytest.approx(2 * np.std([0.11, 0.17], ddof=1) / np.sqrt(2))
+    assert ns["train_val_gap"]("dropout")[0] == pytest.approx(-0.03)
+    assert ns["train_val_gap"]("one")[1] == np.inf
+
+
+def test_every_jena_model_gets_its_verdicts_after_training():
+    """After every Jena training the notebook prints its verdict against the baseline (and its comparisons), and
+    the lesson's readings of the Jena part are printed, not fixed text (issue 23)."""
+    sources = code_cells()
+    for label in ("Dense", "GRU(32)", "GRU(32), dropout 0.2/0.2", "GRU(32) + GRU(64), стек",
+                  "GRU(32) на обращённых окнах", "Bidirectional(GRU(32))"):
+        assert any(f'against_baseline("{label}")' in s for s in sources), label
+    joined = "\n".join(sources)
+    for pair in ('compare("GRU(32), dropout 0.2/0.2", "GRU(32)"', 'compare("GRU(32) + GRU(64), стек"',
+                 'compare("GRU(32) на обращённых окнах", "GRU(32)"', 'compare("Bidirectional(GRU(32))", "GRU(32)"',
+                 'rise_after_best("GRU(32)"', "train_val_gap(", "for line in jena_verdicts"):
+        assert pair in joined, pair
