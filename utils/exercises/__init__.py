@@ -15,6 +15,7 @@ The verdict marks are characters of ordinary text fonts (DejaVu Sans, Liberation
 from __future__ import annotations
 
 import ast
+import contextlib
 import copy
 import functools
 import inspect
@@ -219,6 +220,20 @@ def choice(value, options: dict, what: str = "ответ") -> str:
     raise Failed(wrong("choice", f"{what}: ожидается одна из строк {listed}"))
 
 
+_RECORDERS: list[list] = []  # open ``recording()`` logs (tests measure the feedback with them)
+
+
+@contextlib.contextmanager
+def recording():
+    """Within it, every Result a check returns is appended to the yielded list as (check name, Result)."""
+    log: list = []
+    _RECORDERS.append(log)
+    try:
+        yield log
+    finally:
+        _RECORDERS.remove(log)
+
+
 def check(func):
     """Decorator of every check: a ``Failed`` becomes its Result; an error of the check itself on an unexpected
     answer becomes a message too, so that the student's cell never shows a traceback (Ctrl-C still stops it)."""
@@ -226,13 +241,16 @@ def check(func):
     @functools.wraps(func)
     def wrapper(*args, **kwargs) -> Result:
         try:
-            return func(*args, **kwargs)
+            result = func(*args, **kwargs)
         except KeyboardInterrupt:
             raise
         except Failed as stop:
-            return stop.result
+            result = stop.result
         except BaseException as exc:  # an answer of a shape nobody foresaw
-            return wrong("unexpected", f"ответ не удалось проверить ({type(exc).__name__}: {exc}); проверьте его тип "
-                                       "и форму по условию")
+            result = wrong("unexpected", f"ответ не удалось проверить ({type(exc).__name__}: {exc}); проверьте его "
+                                         "тип и форму по условию")
+        for log in _RECORDERS:
+            log.append((func.__name__, result))
+        return result
 
     return wrapper
