@@ -97,15 +97,29 @@ def build_glove_zip(path: Path, dims=(50, 100)) -> Path:
     return path
 
 
-def jena_csv_text(n_rows: int = 30) -> str:
+def jena_csv_text(n_rows: int = 30, start: str = "01.01.2009 00:10:00", slots=None) -> str:
+    """The real file's layout: quoted header, ``dd.mm.yyyy HH:MM:SS`` dates every 10 minutes from ``start`` (or at
+    the 10-minute ``slots`` counted from ``start``, 0 = start: gaps and repeated times), a -9999 wind value."""
+    import pandas as pd
+
+    steps = np.arange(n_rows) if slots is None else np.asarray(slots)
+    stamps = (pd.Timestamp(pd.to_datetime(start, format="%d.%m.%Y %H:%M:%S"))
+              + pd.to_timedelta(steps * 10, unit="min")).strftime("%d.%m.%Y %H:%M:%S")
     rows = [JENA_HEADER]
-    for i in range(1, n_rows + 1):
-        minutes = i * 10
-        stamp = f"01.01.2009 {minutes // 60:02d}:{minutes % 60:02d}:00"
+    for i, stamp in enumerate(stamps, start=1):
         wv = "-9999.00" if i == 7 else f"{1 + (i % 5) * 0.1:.2f}"
-        rows.append(f"{stamp},996.52,{-8 + i * 0.01:.2f},265.40,-8.90,93.30,3.33,3.11,0.22,1.94,3.12,"
+        rows.append(f"{stamp},996.52,{-8 + (i % 1000) * 0.01:.2f},265.40,-8.90,93.30,3.33,3.11,0.22,1.94,3.12,"
                     f"1307.75,{wv},1.75,152.30")
     return "\n".join(rows) + "\n"
+
+
+def lecture_like_jena_text() -> str:
+    """A file with the lecture's row count and date range: 420,551 rows from 01.01.2009 00:10:00 to 01.01.2017
+    00:00:00, with the gaps and repeated times the real file has (the stand-in's slots)."""
+    from utils import standins
+
+    slots = standins._jena_rows(standins.JENA_ROWS, np.random.default_rng(2016))  # 1 = 01.01.2009 00:10
+    return jena_csv_text(len(slots), slots=slots - 1)
 
 
 def build_jena_zip(path: Path, n_rows: int = 30) -> Path:

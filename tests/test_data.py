@@ -132,7 +132,7 @@ def test_auto_mode_uses_a_cached_real_file_without_network(served, cache, monkey
     monkeypatch.setenv("DL7_MIRROR", closed_port_url)
     monkeypatch.setenv("DL7_DATA", "auto")
     assert len(data.load_jena()) == JENA_ROWS
-    assert "реальные" in data.source_label("Jena climate")
+    assert data.source_label("Jena climate").endswith("не файл лекции")  # the cached file, a 30-row test file
 
 
 def test_auto_mode_does_not_hide_a_full_disk_behind_the_stand_ins(served, cache, monkeypatch, full_disk, capsys):
@@ -312,3 +312,87 @@ def test_an_official_file_is_never_paired_with_a_derived_one(archive_only, monke
     with pytest.raises(DownloadUnavailable, match="imdb.npz"):
         data.load_imdb_word_index()
     assert not (archive_only / data.ENCODED_DIR).exists()
+
+
+
+# --- a weather file put in the lecture file's place: recognized by its content (issue 23, item 4) ------------------
+NEEDED = {"quick": 250, "lesson": 44144, "full": 300145}  # rows each scale's split reads (7.3 computes its own)
+
+
+def place_jena(cache, text: str):
+    """A weather CSV put where a user puts the lecture's file (used as it is, nothing downloaded)."""
+    folder = cache / data.JENA_DIR
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / data.JENA_CSV
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_a_foreign_weather_file_runs_under_its_own_label(cache, capsys):
+    path = place_jena(cache, rf.jena_csv_text(300, start="01.01.2018 00:10:00"))
+    frame = data.load_jena(rows_needed=NEEDED)  # quick: 250 rows needed, 300 there
+    assert len(frame) == 300 and frame["Date Time"].iloc[-1] == "03.01.2018 02:00:00"
+    label = "файл погоды jena_climate_2009_2016.csv: 300 строк, 01.01.2018 00:10 – 03.01.2018 02:00, не файл лекции"
+    assert data.source_label("Jena climate") == label
+    assert label in capsys.readouterr().out  # the [данные] line says it too
+    assert "реальные" not in label
+    assert data.jena_extent(path) == (300, "01.01.2018 00:10:00", "03.01.2018 02:00:00")
+
+
+def test_a_short_file_of_the_lecture_period_is_not_the_lecture_file(cache):
+    place_jena(cache, rf.jena_csv_text(30))  # starts 01.01.2009 00:10:00 like the lecture's file, but 30 rows
+    data.load_jena()  # rows_needed=None: no check, as before
+    assert data.source_label("Jena climate") == ("файл погоды jena_climate_2009_2016.csv: 30 строк, "
+                                                 "01.01.2009 00:10 – 01.01.2009 05:00, не файл лекции")
+
+
+def test_a_short_file_stops_at_the_load_with_a_clear_error(cache, monkeypatch):
+    monkeypatch.setenv("DL7_SCALE", "lesson")
+    path = place_jena(cache, rf.jena_csv_text(301, start="01.01.2018 00:10:00"))
+    with pytest.raises(DataError) as err:
+        data.load_jena(rows_needed=NEEDED)
+    msg = str(err.value)
+    assert str(path) in msg or data.JENA_CSV in msg
+    assert "301 строка" in msg and "масштаба lesson нужно 44 144 строки" in msg
+    assert "хватит для масштаба quick" in msg and "DL7_SCALE=quick" in msg and "файл лекции" in msg
+    assert "lesson — 44144" in msg and "full — 300145" in msg  # every scale's need
+    assert "Jena climate" not in data.SOURCES  # not loaded: no result carries its label
+
+
+def test_a_file_too_short_for_every_scale_says_so(cache):
+    place_jena(cache, rf.jena_csv_text(24, start="01.06.2020 00:10:00"))
+    with pytest.raises(DataError) as err:
+        data.load_jena(rows_needed=NEEDED)  # quick, the tests' scale: 250 needed
+    msg = str(err.value)
+    assert "24 строки" in msg and "масштаба quick нужно 250 строк" in msg
+    assert "Ни одному масштабу" in msg and "DL7_SCALE=" not in msg and "420 551 строка" in msg
+
+
+def test_enough_rows_for_the_scale_pass_the_check(cache, monkeypatch):
+    place_jena(cache, rf.jena_csv_text(250, start="01.01.2018 00:10:00"))
+    assert len(data.load_jena(rows_needed=NEEDED)) == 250  # exactly what quick needs
+    monkeypatch.setenv("DL7_SCALE", "lesson")
+    with pytest.raises(DataError, match="DL7_SCALE=quick"):
+        data.load_jena(rows_needed=NEEDED)
+    with pytest.raises(ValueError, match="lesson"):
+        data.load_jena(rows_needed={"quick": 10})  # the notebook's dict must name every scale
+
+
+def test_the_lecture_file_is_recognized_by_its_content(cache):
+    """420,551 rows from 01.01.2009 00:10:00 to 01.01.2017 00:00:00 (with the real file's gaps and repeated times):
+    «реальные»; the same rows a year later are another file."""
+    text = rf.lecture_like_jena_text()
+    path = place_jena(cache, text)
+    frame = data.load_jena(rows_needed=NEEDED)
+    assert len(frame) == 420551
+    assert data.source_label("Jena climate") == "реальные (jena_climate_2009_2016)"
+    path.write_text(text.replace("01.01.2017 00:00:00", "01.01.2017 00:10:00"), encoding="utf-8")
+    assert data.jena_label(path) == ("файл погоды jena_climate_2009_2016.csv: 420 551 строка, "
+                                     "01.01.2009 00:10 – 01.01.2017 00:10, не файл лекции")
+
+
+def test_the_stand_in_keeps_its_synthetic_label(cache, monkeypatch):
+    monkeypatch.setenv("DL7_DATA", "synthetic")
+    monkeypatch.setattr(data, "STANDIN_SIZES", {**data.STANDIN_SIZES, "quick": {"reviews": 10, "jena_rows": 3000}})
+    data.load_jena(rows_needed={"quick": 3000, "lesson": 44144, "full": 300145})
+    assert data.source_label("Jena climate") == data.SYNTHETIC

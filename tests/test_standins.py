@@ -185,6 +185,47 @@ def test_weather_is_learnable_like_the_real_one(quick_cache):
     assert np.isfinite(mae_linear) and mae_linear < mae_mean
 
 
+def test_jena_csv_holds_exactly_the_generated_frame(quick_cache):
+    """The file is the frame (every value survives the CSV), so measuring the frame measures the file."""
+    frame = pd.read_csv(data.synthetic_dir(quick_cache) / data.JENA_CSV)
+    pd.testing.assert_frame_equal(frame, standins.jena_frame(data.STANDIN_SIZES["quick"]["jena_rows"]))
+
+
+def test_lesson_stand_in_is_as_hard_to_forecast_as_real_weather():
+    """Issue 23: on the rows 7.3's lesson split reads of the lesson scale's stand-in (the first 44,145 rows of the
+    full-size file: the same generator call as ensure_standin_jena), a ridge regression on the window's last
+    24 hourly rows reaches 0.85-1.05 of the naive baseline's MAE (the real station: 0.91-1.07; the stand-in
+    before: 0.75), and the naive baseline stays strong (real station: 0.36 in normalized units)."""
+    from benchmarks.jena_difficulty import ROWS_READ, difficulty
+
+    rows = data.STANDIN_SIZES["lesson"]["jena_rows"]
+    assert rows == standins.JENA_ROWS  # lesson and full share the file (synthetic_dir)
+    frame = standins.jena_frame(rows).head(44145)
+    assert ROWS_READ <= len(frame)
+    d = difficulty(frame.drop(columns="Date Time").to_numpy())
+    assert 0.85 <= d["ratio"] <= 1.05, d
+    assert 0.25 <= d["naive_mae"] <= 0.45, d  # persistence a day ahead: good, not perfect
+    t = frame["T (degC)"].to_numpy()[:30000]
+    assert np.mean(np.abs(t[144:] - t[:-144])) < 0.5 * np.mean(np.abs(t - t.mean()))
+
+
+def test_difficulty_measure_tells_easy_from_hard_weather():
+    """The measure itself: a temperature that a linear model of the last day predicts (it follows the pressure a
+    day later) gives a ratio far below 1; a random walk, where persistence is the best forecast, about 1."""
+    from benchmarks.jena_difficulty import ROWS_READ, difficulty
+
+    rng = np.random.default_rng(1)
+    walk = rng.normal(size=(ROWS_READ + 200, 14))  # the other columns: noise
+    walk[:, 1] = np.cumsum(rng.normal(size=len(walk)))  # T: a random walk
+    assert 0.95 <= difficulty(walk)["ratio"] <= 1.1, difficulty(walk)  # the noise columns cost the ridge a little
+    easy = walk.copy()
+    easy[:, 0] = np.cumsum(rng.normal(size=len(walk)))
+    easy[150:, 1] = easy[:-150, 0] + rng.normal(0, 0.1, size=len(walk) - 150)  # T: the pressure 150 rows before
+    assert difficulty(easy)["ratio"] < 0.3, difficulty(easy)
+    with pytest.raises(ValueError, match="rows"):
+        difficulty(walk[:1000])
+
+
 def test_synthetic_glove_has_the_text_format(tmp_path):
     words, vectors = standins.synthetic_glove(20)
     path = standins.write_glove_txt(tmp_path / "glove.6B.20d.txt", words[:100], vectors[:100])

@@ -365,16 +365,72 @@ def glove_path(dim: int = 100, settings: Settings | None = None) -> Path:
     return _resolve("GloVe", settings, real, lambda s: ensure_standin_glove(dim, s))
 
 
+# The lecture's file, recognized by its content (DESIGN.md section 4): any other weather file is labeled for what it is
+JENA_LECTURE = {"rows": standins.JENA_ROWS, "first": "01.01.2009 00:10:00", "last": "01.01.2017 00:00:00"}
+JENA_REAL_LABEL = "реальные (jena_climate_2009_2016)"
+
+
+def _rows_word(n: int) -> str:
+    """``44 145 строк``, ``420 551 строка``, ``3 строки``: the count with its Russian noun."""
+    word = ("строка" if n % 10 == 1 and n % 100 != 11 else
+            "строки" if 2 <= n % 10 <= 4 and not 12 <= n % 100 <= 14 else "строк")
+    return f"{n:,} {word}".replace(",", " ")
+
+
+def jena_extent(path: Path) -> tuple[int, str, str]:
+    """Rows (the header not counted, blank lines skipped as pandas skips them) and the first and last
+    'Date Time' of a weather CSV, read without parsing the numbers."""
+    lines = [line for line in Path(path).read_bytes().split(b"\n") if line.strip()]
+    stamp = [line.split(b",", 1)[0].strip().strip(b'"').decode("utf-8", "replace") for line in lines[1:2] + lines[-1:]]
+    return max(len(lines) - 1, 0), *(stamp if len(lines) > 1 else ("", ""))
+
+
+def jena_label(path: Path) -> str:
+    """«реальные (jena_climate_2009_2016)» for the lecture's file (420,551 rows, 01.01.2009 00:10:00 - 01.01.2017
+    00:00:00); for any other weather file its name, rows and date range and «не файл лекции»."""
+    rows, first, last = jena_extent(path)
+    if (rows, first, last) == tuple(JENA_LECTURE.values()):
+        return JENA_REAL_LABEL
+    minutes = [stamp[:-3] if len(stamp) == 19 and stamp.endswith(":00") else stamp for stamp in (first, last)]
+    return f"файл погоды {Path(path).name}: {_rows_word(rows)}, {minutes[0]} – {minutes[1]}, не файл лекции"
+
+
 def jena_csv_path(settings: Settings | None = None) -> Path:
-    return _resolve("Jena climate", settings, lambda s: (fetch_real("jena", s)[0], "реальные (jena_climate_2009_2016)"),
-                    lambda s: (ensure_standin_jena(s), SYNTHETIC))
+    """Path of the weather CSV: the lecture's file (downloaded once) or a weather file put in its place, labeled by
+    its content (``jena_label``); else the stand-in."""
+    def real(s: Settings) -> tuple[Path, str]:
+        path = fetch_real("jena", s)[0]
+        return path, jena_label(path)
+
+    return _resolve("Jena climate", settings, real, lambda s: (ensure_standin_jena(s), SYNTHETIC))
 
 
-def load_jena(settings: Settings | None = None):
-    """The Jena CSV as a pandas DataFrame (columns exactly as in the file)."""
+def _check_rows(path: Path, rows: int, rows_needed: dict[str, int], scale: str) -> None:
+    """A clear Russian error when the file is too short for the split of the current scale."""
+    if scale not in rows_needed:
+        raise ValueError(f"rows_needed has no entry for the scale {scale!r}: {rows_needed}")
+    if rows >= rows_needed[scale]:
+        return
+    fits = [name for name, needed in rows_needed.items() if rows >= needed]
+    needs = ", ".join(f"{name} — {needed}" for name, needed in rows_needed.items())
+    lecture = (f"положите на его место файл лекции {JENA_CSV} ({_rows_word(JENA_LECTURE['rows'])}, "
+               f"{JENA_LECTURE['first']} – {JENA_LECTURE['last']}; README, «Данные»)")
+    scales = f"масштаба{'ов' if len(fits) > 1 else ''} {' и '.join(fits)}"
+    how = (f"Этого файла хватит для {scales}: запустите с DL7_SCALE={fits[0]}. Или {lecture}." if fits
+           else f"Ни одному масштабу его не хватает: {lecture}.")
+    raise DataError(f"В файле погоды {shown_path(path)}: {_rows_word(rows)}, а участкам обучения, проверки и теста "
+                    f"масштаба {scale} нужно {_rows_word(rows_needed[scale])} (масштабы: {needs}). {how}")
+
+
+def load_jena(rows_needed: dict[str, int] | None = None, settings: Settings | None = None):
+    """The Jena CSV as a pandas DataFrame (columns exactly as in the file).  ``rows_needed``: the rows the split of
+    each scale reads, ``{"quick": ..., "lesson": ..., "full": ...}``; a file shorter than the current scale needs
+    stops here with a Russian ``DataError`` that names the file, its rows, the rows needed and the scales it fits.
+    None: no check."""
     import pandas as pd
 
-    path = jena_csv_path(settings)
+    s = settings or get_settings()
+    path = jena_csv_path(s)
     try:
         frame = pd.read_csv(path)
     except (pd.errors.ParserError, UnicodeDecodeError, pd.errors.EmptyDataError) as exc:
@@ -382,4 +438,10 @@ def load_jena(settings: Settings | None = None):
     if list(frame.columns) != standins.JENA_COLUMNS:
         raise DataError(f"{path}: неожиданные столбцы {list(frame.columns)[:4]}...; "
                         f"ожидается заголовок {JENA_CSV} ({len(standins.JENA_COLUMNS)} столбцов).")
+    if rows_needed is not None:
+        try:
+            _check_rows(path, len(frame), rows_needed, s.scale)
+        except DataError:
+            SOURCES.pop("Jena climate", None)  # not loaded: no result may carry its label
+            raise
     return frame
