@@ -66,6 +66,8 @@ def test_prepare_fills_the_cache_and_later_loads_need_no_network(mirror, source,
     assert data.glove_path(100).read_text(encoding="utf-8").splitlines() == rf.glove_lines(100)
     assert len(data.load_jena()) == len(rf.jena_csv_text().splitlines()) - 1
     assert len(data.SOURCES) == 5
+    jena = data.SOURCES.pop("Jena climate")  # a short served file: real format, but not the lecture's 420,551 rows
+    assert jena.startswith("файл погоды jena_climate_2009_2016.csv: ") and jena.endswith("не файл лекции"), jena
     assert all(label.startswith("реальные") for label in data.SOURCES.values()), data.SOURCES
 
 
