@@ -390,8 +390,8 @@ def ex_7_1_6(overfit_epoch, sign, history):
     if epoch is not None:
         sign = choice(sign, OVERFIT_SIGNS, "sign")
     if n < MIN_EPOCHS:
-        return cannot_judge(f"в этом прогоне эпох всего {n}: по стольким точкам переобучение не увидеть. "
-                            "Ответ проверится после прогона в масштабе lesson (10–20 эпох)")
+        return cannot_judge(f"эпох всего {n}: по стольким точкам переобучение не увидеть; ответ проверится "
+                            "после прогона в масштабе lesson (10–20 эпох)")
     best, right_sign = overfit_reading(h)
     val_loss, loss = np.asarray(h["val_loss"]), np.asarray(h["loss"])
     if best is None:

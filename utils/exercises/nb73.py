@@ -259,8 +259,8 @@ def ex_7_3_3(best_epochs, histories):
         return wrong("type", "номер эпохи — целое число")
     lengths = {label: len(h["val_loss"]) for label, h in histories.items()}
     if max(lengths.values()) < 2 and all(e == 1 for e in epochs.values()):
-        return cannot_judge("в этом прогоне у каждой модели одна эпоха: лучшей может быть только она, и ответ "
-                            "ничего не показывает. Проверьте его после прогона в масштабе lesson")
+        return cannot_judge("у каждой модели одна эпоха: лучшей может быть только она, и ответ ничего не "
+                            "показывает; проверьте его после прогона в масштабе lesson")
     if all(e in _epochs_of_min(histories[label]["val_loss"]) for label, e in epochs.items()):
         return right("у каждой модели — эпоха с наименьшей MAE на проверке")
     for mistake, fits, message in EPOCH_MISTAKES:
