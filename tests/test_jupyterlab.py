@@ -145,13 +145,16 @@ def test_the_browser_shows_russian_menus_and_no_pop_up(lab, tmp_path):
 
 # --- live RISE (jupyterlab-rise) at 1280 x 720: notebook metadata "rise" and notebooks/rise.css ----------------
 
-RISE = {"theme": "white", "center": False, "margin": 0, "width": 1280, "height": 720, "controls": False}
+# the slide fills the window (RISE's width/height "100%"; a fixed 1280 x 720 with scaling breaks RISE's layout on a
+# larger screen), no margin, top-aligned, no reveal.js arrows over the slide, a theme that fetches no fonts
+RISE = {"theme": "white", "center": False, "margin": 0, "controls": False}
 
 
 def test_notebooks_carry_the_rise_settings_and_rise_css_is_beside_them():
     for path in sorted((REPO / "notebooks").glob("*.ipynb")):
         rise = json.loads(path.read_text(encoding="utf-8"))["metadata"].get("rise", {})
         assert {k: rise.get(k) for k in RISE} == RISE, f"{path.name}: metadata.rise = {rise}"
+        assert not {"width", "height"} & set(rise), f"{path.name}: metadata.rise = {rise}"
     css = (REPO / "notebooks" / "rise.css").read_text(encoding="utf-8")
     assert "@import" not in css and "url(" not in css  # nothing from the network
     for rule in ("--jp-code-font-size: 20px", "--jp-content-font-size1: 23px", "details[open]", "overflow: auto",
