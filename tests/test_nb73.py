@@ -382,9 +382,10 @@ def test_compare_prints_the_verdict_and_the_epoch_budgets(capsys):
     model, base = _errors(shift=-0.05, day_spread=0.02)
     runs = {"A": "A", "B": "B"}
     hist = _histories(A={"loss": [1] * 10, "val_loss": [1] * 10}, B={"loss": [1] * 4, "val_loss": [1] * 4})
-    verdicts = []
+    verdicts, pairs = [], []
     ns = functions("paired", "judge", "compare", "epochs_of", jena_errors={"A": model, "B": base},
-                   naive_errors=base, jena_runs=runs, history_of=hist, jena_verdicts=verdicts)
+                   naive_errors=base, jena_runs=runs, history_of=hist, jena_verdicts=verdicts,
+                   jena_pairs=pairs)
     ns["compare"]("A", "B", "лучше B", "хуже B")
     ns["compare"]("B", "A", "лучше A", "хуже A")
     ns["compare"]("B", "базовая линия", "лучше базовой", "хуже базовой")
@@ -393,6 +394,33 @@ def test_compare_prints_the_verdict_and_the_epoch_budgets(capsys):
     assert out[0].endswith("→ лучше B") and "эпох 10 против 4" in out[0]
     assert out[1].endswith("→ хуже A") and "эпох 4 против 10" in out[1]
     assert out[2].endswith("→ в пределах шума") and "эпох" not in out[2]
+    assert [(a, b) for a, b, _, _ in pairs] == [("A", "B"), ("B", "A"), ("B", "базовая линия")]
+
+
+def _seed_check_cell() -> str:
+    found = [s for s in code_cells() if s.lstrip().startswith("def category(")]
+    assert len(found) == 1
+    return found[0]
+
+
+@pytest.mark.parametrize("other_seeds, expected", [
+    ({1: 0.44, 2: 0.52}, "вывод тот же"),  # worse than the baseline in every run
+    ({1: 0.30, 2: 0.42}, "вывод другой: этот не устойчив"),  # seed 1 beats the baseline
+])
+def test_a_verdict_whose_spread_exceeds_its_noise_is_rejudged_with_the_other_seeds(capsys, other_seeds, expected):
+    """Issue 23: where the spread between seeds is larger than the evaluation noise, the verdict says so, and
+    says whether the other seeds' runs give the same verdict (their difference against this run's noise)."""
+    runs = {seed: {"M": mae} for seed, mae in other_seeds.items()}
+    this = {"M": 0.45}
+    ns = {"np": np, "comparable": True, "measured": runs, "runs": {**runs, 42: this}, "naive_mae": 0.36,
+          "spread": {"M": np.ptp([*other_seeds.values(), 0.45])}, "jena_verdicts": [],
+          "jena_pairs": [("M", "базовая линия", 0.09, 0.05)]}
+    exec(compile(_seed_check_cell(), NB.name, "exec"), ns)
+    out = capsys.readouterr().out
+    assert expected in out and ns["jena_verdicts"] == out.splitlines()
+    ns.update(jena_pairs=[("M", "базовая линия", 0.09, 0.5)], jena_verdicts=[])  # spread below the noise: silent
+    exec(compile(_seed_check_cell(), NB.name, "exec"), ns)
+    assert capsys.readouterr().out == "" and ns["jena_verdicts"] == []
 
 
 @pytest.mark.parametrize("val_loss, last_errors_shift, expected", [

@@ -183,7 +183,7 @@ def test_layout_model_budget_of_a_slide():
         return {"output_type": "display_data", "metadata": {}, "data": {"image/png": base64.b64encode(png).decode()}}
 
     no_plot = _layout(_md(title, "slide"), _code(code[:6]))[0]["height"]
-    for size, shown in (((1000, 360), 360), ((2480, 400), 200), ((600, 900), 360)):  # as is, width / height capped
+    for size, shown in (((1000, 340), 340), ((2480, 400), 200), ((600, 900), 340)):  # as is, width / height capped
         with_plot, = _layout(_md(title, "slide"), _code(code[:6], outputs=[plot(*size)]))
         assert with_plot["height"] - no_plot == pytest.approx(shown + make_slides.L["plot_gap"], abs=1), size
 
