@@ -34,8 +34,8 @@ WIDTH, HEIGHT = 1280, 720
 # 150 slides with outputs: no cell estimated lower than measured; per slide 1.00-1.25 times the measured.
 L = dict(top=6, cell=4, code_line=26, code_box=14, code_chars=100, out_line=23.4, out_box=12, out_chars=110,
          text_line=31.05, text_chars=82, code_w=0.9, math_line=2, gap=8, details=31, math=70, tall_math=12,
-         h1=48, h1_chars=44, h2=33.6, h2_chars=68, h3=31.2, h3_chars=70, table_row=40, img_max=340, out_max_lines=9, img_width=1240,
-         fig_gap=16, plot_gap=8, html_line=21, cell_pad=19, table_chars=110)
+         h1=48, h1_chars=44, h2=33.6, h2_chars=68, h3=31.2, h3_chars=70, table_row=40, img_max=340, img_width=1240,
+         fig_gap=16, plot_gap=8, html_line=21, cell_pad=19, table_chars=110, out_max_lines=9)
 
 
 def _package(module: str, inner: str, *files: str) -> Path | None:
