@@ -418,9 +418,18 @@ def test_a_verdict_whose_spread_exceeds_its_noise_is_rejudged_with_the_other_see
     exec(compile(_seed_check_cell(), NB.name, "exec"), ns)
     out = capsys.readouterr().out
     assert expected in out and ns["jena_verdicts"] == out.splitlines()
-    ns.update(jena_pairs=[("M", "базовая линия", 0.09, 0.5)], jena_verdicts=[])  # spread below the noise: silent
+    ns.update(jena_pairs=[("M", "базовая линия", 0.09, 0.5)], jena_verdicts=[])  # below the noise, the same: silent
     exec(compile(_seed_check_cell(), NB.name, "exec"), ns)
     assert capsys.readouterr().out == "" and ns["jena_verdicts"] == []
+
+
+def test_a_verdict_the_other_seeds_do_not_share_is_flagged_even_when_the_spread_is_small(capsys):
+    """This run: worse than the baseline beyond the noise; seeds 1 and 2: within the noise (spread = noise)."""
+    runs = {1: {"M": 0.40}, 2: {"M": 0.41}}
+    ns = {"np": np, "comparable": True, "measured": runs, "runs": {**runs, 42: {"M": 0.45}}, "naive_mae": 0.36,
+          "spread": {"M": 0.05}, "jena_verdicts": [], "jena_pairs": [("M", "базовая линия", 0.09, 0.05)]}
+    exec(compile(_seed_check_cell(), NB.name, "exec"), ns)
+    assert "вывод другой: этот не устойчив" in capsys.readouterr().out
 
 
 @pytest.mark.parametrize("val_loss, last_errors_shift, expected", [
