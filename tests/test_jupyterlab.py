@@ -118,6 +118,14 @@ def test_no_news_pop_up_and_no_update_check(lab):
     assert notification["checkForUpdates"] is False
 
 
+def _offline_page(browser, base: str, outside: list):
+    """A 1280x720 page that may load only from ``base``: any other request is recorded in ``outside`` and aborted."""
+    page = browser.new_page(viewport={"width": 1280, "height": 720})
+    page.route("**/*", lambda r: r.continue_() if r.request.url.startswith(base) else
+               (outside.append(r.request.url), r.abort()))
+    return page
+
+
 def test_the_browser_shows_russian_menus_and_no_pop_up(lab, tmp_path):
     """The same server in headless Chromium (if it is installed): the menu bar reads «Файл», no toast is shown."""
     if not CHROMIUM.is_file():
@@ -127,9 +135,7 @@ def test_the_browser_shows_russian_menus_and_no_pop_up(lab, tmp_path):
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=str(CHROMIUM))
         try:
-            page = browser.new_page(viewport={"width": 1280, "height": 720})
-            page.route("**/*", lambda r: r.continue_() if r.request.url.startswith(lab) else
-                       (outside.append(r.request.url), r.abort()))
+            page = _offline_page(browser, lab, outside)
             page.goto(f"{lab}/lab?token={TOKEN}", timeout=180_000)
             page.wait_for_selector("#jp-MainMenu .lm-MenuBar-itemLabel", timeout=180_000)
             page.wait_for_timeout(3000)  # a pop-up would show by now: the news question comes right after start
@@ -205,9 +211,7 @@ def test_live_rise_fits_a_1280x720_projector(tmp_path):
     with _jupyter_lab(str(shown), tmp_path / "home") as url, sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=str(CHROMIUM))
         try:
-            page = browser.new_page(viewport={"width": 1280, "height": 720})
-            page.route("**/*", lambda r: r.continue_() if r.request.url.startswith(url) else
-                       (outside.append(r.request.url), r.abort()))
+            page = _offline_page(browser, url, outside)
             page.goto(f"{url}/rise/{name}?token={TOKEN}", timeout=180_000)
             page.wait_for_selector(".reveal .slides section.present", timeout=180_000)
             for what, index in wanted.items():
